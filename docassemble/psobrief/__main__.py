@@ -1,0 +1,83 @@
+"""Command line: ``python -m docassemble.psobrief render answers.yml --out DIR``.
+
+Makes the same documents as the interview from an answers file (YAML or JSON; see
+docs/answers-format.md). With ``--pdf`` each DOCX is also converted with LibreOffice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .answers import AnswersError, parse_answers
+
+__all__ = ["main"]
+
+
+def _load(path: Path) -> object:
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".json":
+        return json.loads(text)
+    return yaml.safe_load(text)
+
+
+def _to_pdf(files: list[Path], out: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise SystemExit("Geen PDF gemaakt: LibreOffice (soffice) is niet gevonden.")
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m docassemble.psobrief", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    render = commands.add_parser("render", help="documenten maken uit een antwoordenbestand")
+    render.add_argument("answers", type=Path, help="antwoordenbestand (.yml, .yaml of .json)")
+    render.add_argument("--out", type=Path, default=Path("."), help="map voor de documenten")
+    render.add_argument("--pdf", action="store_true", help="ook PDF maken (LibreOffice nodig)")
+    args = parser.parse_args(argv)
+
+    try:
+        data = _load(args.answers)
+    except FileNotFoundError:
+        print(f"Het bestand {args.answers} bestaat niet.", file=sys.stderr)
+        return 2
+    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as error:
+        print(f"{args.answers} is geen geldig YAML- of JSON-bestand: {error}", file=sys.stderr)
+        return 2
+    try:
+        answers = parse_answers(data, base_dir=args.answers.resolve().parent)
+    except AnswersError as error:
+        print("Het antwoordenbestand bevat fouten:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 2
+
+    from .render import render_all  # imports docassemble; needs NLTK_DATA (see README)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for filename, content in render_all(answers):
+        path = args.out / filename
+        path.write_bytes(content)
+        written.append(path)
+        print(path)
+    if args.pdf:
+        _to_pdf(written, args.out)
+        for path in written:
+            print(path.with_suffix(".pdf"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

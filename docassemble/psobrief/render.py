@@ -1,0 +1,135 @@
+"""Render the DOCX template with docassemble's own Jinja environment.
+
+Used by the interview on the server and by the offline renderer alike; both call
+:func:`render_letter` / :func:`render_annex`, so both produce the same document text.
+Importing docassemble's Jinja environment needs the NLTK data that docassemble
+expects (see the README), so it is imported only when a document is rendered.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from markupsafe import escape
+
+from .answers import Answers, Recipient
+from .context import build_context
+from .sources import LETTER_TEMPLATE, TEMPLATE_DIR
+
+__all__ = [
+    "template_path",
+    "render_docx",
+    "render_letter",
+    "render_annex",
+    "render_all",
+    "letter_filename",
+    "ANNEX_FILENAME",
+]
+
+ANNEX_FILENAME = "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.docx"
+#: Largest size of the logo and the signature in the letter, in millimetres.
+IMAGE_BOX_MM = {"logo": (70, 20), "signature": (60, 18)}
+
+
+def template_path() -> Path:
+    """Where the DOCX template lives."""
+    return TEMPLATE_DIR / LETTER_TEMPLATE
+
+
+@lru_cache(maxsize=4)
+def _template_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+@lru_cache(maxsize=1)
+def _jinja_env():
+    from docassemble.base.jinja import custom_jinja_env
+
+    return custom_jinja_env()
+
+
+def _inline_image(template: Any, path: Path, box: tuple[int, int]) -> Any:
+    """The image at ``path`` scaled to fit ``box`` (width, height in mm), aspect kept."""
+    from docx.image.image import Image
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    image = Image.from_file(str(path))
+    max_width, max_height = box
+    ratio = image.px_width / max(image.px_height, 1)
+    if max_height * ratio > max_width:
+        return InlineImage(template, str(path), width=Mm(max_width))
+    return InlineImage(template, str(path), height=Mm(max_height))
+
+
+def _docx_value(template: Any, key: str, value: Any) -> Any:
+    """A context value made safe for the DOCX: text shown literally, images inlined.
+
+    docassemble's Jinja environment passes already-escaped text through unchanged, so
+    escaping here makes ``&``, ``<``, quotes and ``{{ }}`` appear exactly as typed.
+    """
+    if value is None:
+        return escape("")
+    if isinstance(value, Path):
+        return _inline_image(template, value, IMAGE_BOX_MM[key])
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [escape(item) for item in value]
+    return value
+
+
+def render_docx(context: dict[str, Any], path: Path | None = None) -> bytes:
+    """Render a template (default: the letter template) with ``context``; DOCX bytes."""
+    from docxtpl import DocxTemplate
+
+    path = path or template_path()
+    template = DocxTemplate(io.BytesIO(_template_bytes(str(path))))
+    values = {key: _docx_value(template, key, value) for key, value in context.items()}
+    template.render(values, jinja_env=_jinja_env())
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+def render_letter(answers: Answers, recipient: Recipient) -> bytes:
+    """The letter for ``recipient`` (followed by the annex when it is included)."""
+    return render_docx(build_context(answers, recipient))
+
+
+def render_annex(answers: Answers) -> bytes:
+    """The annex alone."""
+    return render_docx(build_context(answers, None))
+
+
+def _safe_name(text: str, limit: int = 80) -> str:
+    """A file name part that every operating system accepts, readable and short."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in ("C",))
+    text = re.sub(r'[\\/:*?"<>|]+', " ", text)
+    text = " ".join(text.split()).strip(" .")
+    return text[:limit].rstrip(" .") or "ketenpartner"
+
+
+def letter_filename(recipient: Recipient, taken: set[str]) -> str:
+    """ "Stimuleringsbrief - <organisatie>.docx", unique within ``taken`` (which it updates)."""
+    base = f"Stimuleringsbrief - {_safe_name(recipient.organisation)}"
+    name, number = f"{base}.docx", 2
+    while name.lower() in taken:
+        name, number = f"{base} ({number}).docx", number + 1
+    taken.add(name.lower())
+    return name
+
+
+def render_all(answers: Answers, recipients: Iterable[Recipient] | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every document of a job: one letter per recipient, then the annex alone if chosen."""
+    taken: set[str] = set()
+    for recipient in answers.recipients if recipients is None else recipients:
+        yield letter_filename(recipient, taken), render_letter(answers, recipient)
+    if answers.annex.include:
+        yield ANNEX_FILENAME, render_annex(answers)
