@@ -180,27 +180,33 @@ class _Reader:
 def _read_sender(reader: _Reader, data: dict) -> Sender:
     where = "Afzender"
     sender = reader.section(data, "sender", where)
+    name = reader.text(sender, "name", where, "de naam van de organisatie")
+    street = reader.text(sender, "street", where, "straat en huisnummer")
+    postcode = reader.postcode(reader.text(sender, "postcode", where, "de postcode"), where)
+    city = reader.text(sender, "city", where, "de plaats")
+    email = reader.text(sender, "email", where, "het e-mailadres")
+    logo = reader.image(sender, "logo", where)
     level = clean(sender.get("pso_level"))
     try:
         level = sources.ladder_level(level)["id"]
     except ValueError as error:
         reader.problems.append(f"{where}: {error}")
-    signatory_data = reader.section(sender, "signatory", where) if sender else {}
-    signatory = Signatory(
-        name=reader.text(signatory_data, "name", "Ondertekenaar", "de naam"),
-        function=reader.text(signatory_data, "function", "Ondertekenaar", "de functie"),
-        signature=reader.image(signatory_data, "signature", "Ondertekenaar"),
-    )
+    pso30 = reader.flag(sender, "pso30", where, False)
+    signatory = reader.section(sender, "signatory", where) if sender else {}
     return Sender(
-        name=reader.text(sender, "name", where, "de naam van de organisatie"),
-        street=reader.text(sender, "street", where, "straat en huisnummer"),
-        postcode=reader.postcode(reader.text(sender, "postcode", where, "de postcode"), where),
-        city=reader.text(sender, "city", where, "de plaats"),
-        email=reader.text(sender, "email", where, "het e-mailadres"),
+        name=name,
+        street=street,
+        postcode=postcode,
+        city=city,
+        email=email,
         pso_level=level,
-        pso30=reader.flag(sender, "pso30", where, False),
-        signatory=signatory,
-        logo=reader.image(sender, "logo", where),
+        pso30=pso30,
+        signatory=Signatory(
+            name=reader.text(signatory, "name", "Ondertekenaar", "de naam"),
+            function=reader.text(signatory, "function", "Ondertekenaar", "de functie"),
+            signature=reader.image(signatory, "signature", "Ondertekenaar"),
+        ),
+        logo=logo,
     )
 
 

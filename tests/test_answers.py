@@ -1,0 +1,143 @@
+"""The answers format: validation with Dutch messages, and the offline renderer's command line."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import EXAMPLE, ROOT, docx_text
+
+from docassemble.psobrief.answers import AnswersError, parse_answers
+
+BASE = ROOT / "docs" / "examples"
+
+
+def problems(data):
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(data, base_dir=BASE)
+    return caught.value.problems
+
+
+def test_example_is_valid(example_data):
+    answers = parse_answers(example_data, base_dir=BASE)
+    assert answers.sender.postcode == "3511 AB"
+    assert answers.sender.pso_level == "trede_2"
+    assert [r.postcode for r in answers.recipients] == ["1234 AB", "9711 LM", "8011 AA"]
+    assert answers.annex.measures == ["inkoopcode", "tender", "contracten", "weging", "naleving"]
+
+
+def test_all_problems_reported_at_once(example_data):
+    example_data["sender"]["postcode"] = "12345"
+    example_data["sender"]["pso_level"] = "Trede 9"
+    example_data["recipients"][1]["contact"]["given"] = ""
+    example_data["recipients"][2]["organisation"] = "   "
+    found = problems(example_data)
+    assert len(found) == 4
+    assert "Afzender: '12345' is geen Nederlandse postcode." in found[0]
+    assert "Onbekende PSO-trede 'Trede 9'. Kies uit: Aspirant-status, Basistrede, PSO-Trede 1, PSO-Trede 2, PSO-Trede 3." in found[1]
+    assert found[2] == "Ketenpartner 2: de voornaam of voorletters ontbreekt."
+    assert found[3] == "Ketenpartner 3: de naam van de organisatie ontbreekt."
+
+
+def test_no_recipients():
+    assert "Ketenpartners: geef ten minste één ketenpartner op." in problems(
+        {"sender": {}, "recipients": []})
+
+
+def test_not_a_mapping():
+    assert problems(["x"]) == [
+        "Het antwoordenbestand moet de onderdelen sender, letter, annex en recipients bevatten."]
+
+
+def test_huge_value_rejected(example_data):
+    example_data["recipients"][0]["organisation"] = "x" * 5000
+    assert problems(example_data) == [
+        "Ketenpartner 1: de naam van de organisatie is 5000 tekens lang; het maximum is 500."]
+
+
+def test_unknown_measure_and_form(example_data):
+    example_data["annex"]["measures"] = ["tender", "onzin"]
+    example_data["recipients"][0]["contact"]["form"] = "dokter"
+    found = problems(example_data)
+    assert any("onbekende maatregel(en) onzin" in p for p in found)
+    assert any("aanspreekvorm 'dokter' bestaat niet" in p for p in found)
+
+
+def test_missing_and_wrong_images(example_data, tmp_path):
+    example_data["sender"]["logo"] = "bestaat-niet.png"
+    text_file = tmp_path / "logo.txt"
+    text_file.write_text("geen plaatje")
+    example_data["sender"]["signatory"]["signature"] = str(text_file)
+    found = problems(example_data)
+    assert "Afzender: het bestand 'bestaat-niet.png' is niet gevonden." in found
+    assert any("is geen afbeelding" in p for p in found)
+
+
+def test_foreign_recipient_postcode_kept(example_data):
+    example_data["recipients"][0].update(postcode="B-2000", city="Antwerpen", country="België")
+    assert parse_answers(example_data, base_dir=BASE).recipients[0].postcode == "B-2000"
+
+
+def test_bad_date(example_data):
+    example_data["letter"]["date"] = "31-02-2026"
+    assert problems(example_data) == [
+        "Brief: '31-02-2026' is geen datum. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 25-11-2026."]
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "docassemble.psobrief", *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_renders_every_document(tmp_path):
+    result = run_cli("render", EXAMPLE, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.docx",
+        "Stimuleringsbrief - Groenvoorziening De Boer.docx",
+        "Stimuleringsbrief - Schoonmaakbedrijf Het Glanzende Pand.docx",
+        "Stimuleringsbrief - Transport & Logistiek Noord.docx",
+    ]
+    assert "Geachte Kim de Boer," in docx_text(str(tmp_path / names[1])).splitlines()
+    assert "Geachte relatie," in docx_text(str(tmp_path / names[3])).splitlines()
+
+
+def test_cli_reads_json(tmp_path, example_data):
+    example_data["sender"]["logo"] = str(BASE / "logo.png")
+    example_data["sender"]["signatory"]["signature"] = str(BASE / "handtekening.png")
+    example_data["recipients"] = example_data["recipients"][:1]
+    answers_file = tmp_path / "antwoorden.json"
+    answers_file.write_text(json.dumps(example_data, default=str))
+    result = run_cli("render", answers_file, "--out", tmp_path / "uit")
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "uit").glob("*.docx"))) == 2
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [("sender: [unclosed", "is geen geldig YAML- of JSON-bestand"),
+     ("- alleen\n- een lijst\n", "Het antwoordenbestand moet de onderdelen"),
+     (None, "bestaat niet")],
+)
+def test_cli_errors_are_dutch_without_traceback(tmp_path, content, message):
+    answers_file = tmp_path / "antwoorden.yml"
+    if content is not None:
+        answers_file.write_text(content)
+    result = run_cli("render", answers_file, "--out", tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_reports_all_problems(tmp_path, example_data):
+    example_data["recipients"][0]["postcode"] = "0000 XX"
+    example_data["recipients"][1]["contact"]["form"] = "x"
+    answers_file = tmp_path / "antwoorden.yml"
+    answers_file.write_text(yaml.safe_dump(example_data, allow_unicode=True))
+    result = run_cli("render", answers_file, "--out", tmp_path / "uit")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "- Ketenpartner 1: '0000 XX' is geen Nederlandse postcode." in result.stderr
+    assert "- Ketenpartner 2: aanspreekvorm 'x' bestaat niet." in result.stderr
+    assert not (tmp_path / "uit").exists()
