@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 import json
+import re
 from typing import Any
 
 from docassemble.base.util import (
@@ -38,6 +40,8 @@ __all__ = [
     "ladder_name",
     "measure_texts",
     "start_url",
+    "download_links",
+    "shown",
     "recipient_problems",
     "recipient_preview",
     "collect_answers",
@@ -96,6 +100,20 @@ def start_url() -> str:
     """The link that starts this interview afresh, to share with colleagues."""
     url = interview_url(i=user_info().filename, style="short_package", new_session=1)
     return url.split("?")[0]
+
+
+def shown(text: Any) -> str:
+    """User text for a screen, shown literally: no HTML, no Markdown, no table breaks."""
+    escaped = html.escape(str(text), quote=False)
+    return re.sub(r"([\\`*_\[\]#])", r"\\\1", escaped).replace("|", "&#124;")
+
+
+def download_links(docx: DAFile, pdf: DAFile | None) -> str:
+    """Links to a document's DOCX and PDF, each named by its file name."""
+    links = [docx] + ([pdf] if pdf is not None else [])
+    return "<br>".join(
+        f'<a href="{html.escape(f.url_for(attachment=True))}">{html.escape(f.filename)}</a>' for f in links
+    )
 
 
 def _value(obj: Any, name: str) -> Any:
