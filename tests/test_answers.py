@@ -98,7 +98,7 @@ def test_cli_renders_every_document(tmp_path):
         "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.docx",
         "Stimuleringsbrief - Groenvoorziening De Boer.docx",
         "Stimuleringsbrief - Schoonmaakbedrijf Het Glanzende Pand.docx",
-        "Stimuleringsbrief - Transport & Logistiek Noord.docx",
+        "Stimuleringsbrief - Transport en Logistiek Noord.docx",
     ]
     assert "Geachte Kim de Boer," in docx_text(str(tmp_path / names[1])).splitlines()
     assert "Geachte relatie," in docx_text(str(tmp_path / names[3])).splitlines()
@@ -141,3 +141,33 @@ def test_cli_reports_all_problems(tmp_path, example_data):
     assert "- Ketenpartner 1: '0000 XX' is geen Nederlandse postcode." in result.stderr
     assert "- Ketenpartner 2: aanspreekvorm 'x' bestaat niet." in result.stderr
     assert not (tmp_path / "uit").exists()
+
+
+@pytest.mark.parametrize(
+    "organisation, expected",
+    [("Transport & Logistiek", "Stimuleringsbrief - Transport en Logistiek.docx"),
+     ("Installatietechniek Özdemir", "Stimuleringsbrief - Installatietechniek Ozdemir.docx"),
+     ("Schoonmaak 't Hoekje", "Stimuleringsbrief - Schoonmaak t Hoekje.docx"),
+     ('Bureau "De Zon" <B.V.> 🌞 / Co', "Stimuleringsbrief - Bureau De Zon B.V. Co.docx"),
+     ("🌞🌞", "Stimuleringsbrief - ketenpartner.docx"),
+     ("x" * 300, "Stimuleringsbrief - " + "x" * 80 + ".docx")],
+)
+def test_file_names_safe_and_readable(organisation, expected):
+    from docassemble.psobrief.dutch import Person
+    from docassemble.psobrief.answers import Recipient
+    from docassemble.psobrief.render import letter_filename
+
+    recipient = Recipient(organisation, "Straat 1", "1234 AB", "Plaats", Person("onbekend"))
+    assert letter_filename(recipient, set()) == expected
+
+
+def test_file_names_unique():
+    from docassemble.psobrief.dutch import Person
+    from docassemble.psobrief.answers import Recipient
+    from docassemble.psobrief.render import letter_filename
+
+    taken = set()
+    names = [letter_filename(Recipient(name, "S 1", "1234 AB", "P", Person("onbekend")), taken)
+             for name in ("Bakker", "bakker", "Bakker!", "Bäkker")]
+    assert names == ["Stimuleringsbrief - Bakker.docx", "Stimuleringsbrief - bakker (2).docx",
+                     "Stimuleringsbrief - Bakker (3).docx", "Stimuleringsbrief - Bakker (4).docx"]

@@ -108,12 +108,17 @@ def render_annex(answers: Answers) -> bytes:
 
 
 def _safe_name(text: str, limit: int = 80) -> str:
-    """A file name part that every operating system accepts, readable and short."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in ("C",))
-    text = re.sub(r'[\\/:*?"<>|]+', " ", text)
-    text = " ".join(text.split()).strip(" .")
-    return text[:limit].rstrip(" .") or "ketenpartner"
+    """A readable file name part that every system (and docassemble's storage) keeps as is.
+
+    ASCII letters, digits, spaces, dots and hyphens only: accents are dropped ("Ö" -> "O"),
+    "&" becomes "en", anything else goes. docassemble itself strips other characters from
+    stored file names, so the server and the offline renderer give the same names.
+    """
+    text = unicodedata.normalize("NFKD", text.replace("&", " en "))
+    text = text.encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9.\- ]+", " ", text)
+    text = " ".join(text.split()).strip(" .-")
+    return text[:limit].rstrip(" .-") or "ketenpartner"
 
 
 def letter_filename(recipient: Recipient, taken: set[str]) -> str:

@@ -1,0 +1,182 @@
+"""A person in a real browser: Playwright driving Debian's Chromium against the local server.
+
+Walks every screen, trips a validation error, uploads a logo, changes an answer from the
+review screen and sees it in the letter, downloads the DOCX, copies the share link.
+A screenshot of every screen goes to artifacts/screens/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import playwright.sync_api as playwright
+import pytest
+from conftest import ROOT, docx_lines
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+START = "/start/psobrief/stimuleringsbrief/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Person:
+    """Fills in screens by their visible labels, and photographs each one."""
+
+    def __init__(self, page, folder):
+        self.page, self.folder, self.count = page, folder, 0
+
+    def shot(self, name):
+        self.count += 1
+        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+
+    def heading(self, text):
+        playwright.expect(self.page.locator("h1")).to_contain_text(text)
+
+    def fill(self, label, value):
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    def choose(self, text):
+        self.page.locator("label").filter(has_text=re.compile("^" + re.escape(text) + "$")).first.click()
+
+    def press(self, name):
+        self.page.get_by_role("button", name=name, exact=True).click()
+        self.page.wait_for_load_state("networkidle")
+
+
+def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
+    folder = artifacts / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL",
+                                  permissions=["clipboard-read", "clipboard-write"], accept_downloads=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    person = Person(page, folder)
+
+    page.goto(server["url"] + START)
+    person.heading("Stimuleringsbrief voor uw ketenpartners")
+    person.shot("intro")
+    person.press("Beginnen")
+
+    person.heading("Over uw organisatie")
+    person.fill("Naam van uw organisatie", "Bouwbedrijf De Vries & Zonen B.V.")
+    person.fill("Straat en huisnummer", "Stationsstraat 12")
+    person.fill("Postcode", "12345")
+    person.fill("Plaats", "Utrecht")
+    person.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@devries-bouw.nl")
+    page.locator("input[type=file]").first.set_input_files(str(ROOT / "docs" / "examples" / "logo.png"))
+    person.press("Doorgaan")
+    playwright.expect(page.get_by_text("is geen Nederlandse postcode")).to_be_visible()
+    # nothing typed is lost
+    playwright.expect(page.get_by_label("Naam van uw organisatie", exact=True)).to_have_value("Bouwbedrijf De Vries & Zonen B.V.")
+    person.shot("sender-postcode-error")
+    person.fill("Postcode", "3511ab")
+    page.locator("input[type=file]").first.set_input_files(str(ROOT / "docs" / "examples" / "logo.png"))
+    person.press("Doorgaan")
+
+    person.heading("De PSO-status van Bouwbedrijf De Vries & Zonen B.V.")
+    person.shot("pso-status")
+    person.choose("PSO-Trede 1")
+    person.choose("Nee")
+    person.press("Doorgaan")
+
+    person.heading("Wie ondertekent de brief?")
+    person.fill("Naam", "Anna de Vries")
+    person.fill("Functie", "Directeur")
+    person.shot("signatory")
+    person.press("Doorgaan")
+
+    person.heading("Het onderwerp van de brief")
+    person.choose("Stimuleren van inclusief ondernemen door bewuster in te kopen")
+    person.shot("subject")
+    person.press("Doorgaan")
+
+    person.heading("Plaats, datum en kenmerk")
+    playwright.expect(page.get_by_label("Plaats", exact=True)).to_have_value("Utrecht")
+    person.fill("Uw kenmerk (optioneel)", "INK-7")
+    person.shot("place-date")
+    person.press("Doorgaan")
+
+    person.heading("De bijlage over uw inkoopbeleid")
+    person.choose("Alle huidige en potentiële leveranciers ontvangen deze sociale inkoopcode;")  # untick
+    person.fill("Eigen maatregelen (één per regel, optioneel)", "Wij kopen schoonmaak in bij een sociaal ontwikkelbedrijf")
+    person.shot("annex")
+    person.press("Doorgaan")
+
+    person.heading("Aan wie stuurt u de brief?")
+    person.fill("Naam van de organisatie", "Groenvoorziening De Boer")
+    person.fill("Straat en huisnummer", "Dorpsweg 8")
+    person.fill("Postcode", "9711 LM")
+    person.fill("Plaats", "Groningen")
+    person.choose("Genderneutraal (voornaam of voorletters en achternaam)")
+    person.fill("Voornaam of voorletters", "Kim")
+    person.fill("Tussenvoegsel", "van den")
+    person.fill("Achternaam", "Berg")
+    person.shot("recipient-1")
+    person.press("Doorgaan")
+
+    person.heading("Nog een ketenpartner?")
+    playwright.expect(page.get_by_text("Geachte Kim van den Berg,")).to_be_visible()
+    person.shot("another")
+    person.press("Ja, nog een ketenpartner toevoegen")
+
+    person.heading("Ketenpartner 2")
+    person.fill("Naam van de organisatie", "Transport & Logistiek Noord")
+    person.fill("Straat en huisnummer", "Havenweg 3")
+    person.fill("Postcode", "8011aa")
+    person.fill("Plaats", "Zwolle")
+    person.choose("Geen contactpersoon bekend")
+    person.choose("Geachte relatie,")
+    person.shot("recipient-2")
+    person.press("Doorgaan")
+    person.press("Nee, verder")
+
+    person.heading("Controleer uw antwoorden")
+    person.shot("review")
+    # change an answer from the review screen
+    page.locator(".da-review").filter(has_text="Ondertekenaar").get_by_role("button").first.click() \
+        if page.locator(".da-review").count() else page.get_by_text("Ondertekenaar").click()
+    page.wait_for_load_state("networkidle")
+    person.heading("Wie ondertekent de brief?")
+    person.fill("Functie", "Directeur-eigenaar")
+    person.press("Doorgaan")
+    person.heading("Controleer uw antwoorden")
+    playwright.expect(page.get_by_text("Anna de Vries, Directeur-eigenaar")).to_be_visible()
+    person.press("Documenten maken")
+
+    person.heading("Uw documenten zijn klaar")
+    person.shot("downloads")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Stimuleringsbrief - Groenvoorziening De Boer.docx").click()
+    path = tmp_path / "brief.docx"
+    download_info.value.save_as(path)
+    lines = docx_lines(path.read_bytes())
+    assert "Geachte Kim van den Berg," in lines
+    assert "Directeur-eigenaar" in lines  # the change made on the review screen
+    assert "Betreft: Stimuleren van inclusief ondernemen door bewuster in te kopen" in lines
+    assert "Wij zijn gecertificeerd op PSO-Trede 1." in " ".join(lines)
+    assert "Wij kopen schoonmaak in bij een sociaal ontwikkelbedrijf." in lines
+    assert "Alle huidige en potentiële leveranciers ontvangen deze sociale inkoopcode;" not in lines
+    (artifacts / "browser-brief.docx").write_bytes(path.read_bytes())
+
+    # the share block: copy the start link
+    share = page.locator("#psobrief-share-link").input_value()
+    assert share.endswith(START)
+    page.get_by_role("button", name="Link kopiëren").click()
+    playwright.expect(page.get_by_role("button", name="Gekopieerd!")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == share
+    person.shot("copied")
+
+    # a colleague opens the link: a fresh interview
+    colleague = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    colleague.goto(share)
+    playwright.expect(colleague.locator("h1")).to_contain_text("Stimuleringsbrief voor uw ketenpartners")
+    assert errors == []
+    context.close()
