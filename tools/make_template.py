@@ -105,8 +105,8 @@ def set_up_styles(document: Document) -> None:
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.space_after = Pt(8)
-    normal.paragraph_format.line_spacing = 1.1
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.05
     lines = document.styles.add_style("Adresregel", 1)
     lines.base_style = normal
     lines.paragraph_format.space_after = Pt(0)
@@ -136,6 +136,7 @@ def letterhead(document: Document) -> None:
     logo_cell.width, sender_cell.width = Mm(80), Mm(80)
     logo_cell.paragraphs[0].add_run("{{ logo }}")
     first = sender_cell.paragraphs[0]
+    first.style = document.styles["Adresregel"]
     first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = first.add_run("{{ sender_name }}")
     run.bold = True
@@ -201,8 +202,9 @@ def annex(document: Document) -> None:
     tag(document, "{%p for measure in measures %}")
     text(document, "{{ measure }}", "List Bullet")
     tag(document, "{%p endfor %}")
-    document.add_paragraph().paragraph_format.space_after = Pt(0)
-    text(document, "Wij danken u hartelijk voor uw medewerking.")
+    closing = document.add_paragraph()
+    closing.paragraph_format.space_before = Pt(6)
+    closing.add_run("Wij danken u hartelijk voor uw medewerking.")
     tag(document, "{%p endif %}")
 
 

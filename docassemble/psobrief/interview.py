@@ -27,11 +27,20 @@ from docassemble.base.util import (
 
 from . import sources
 from .answers import parse_answers
-from .dutch import FORMS_OF_ADDRESS, Person, attention_line, clean, normalise_postcode, salutation
+from .dutch import (
+    FORMS_OF_ADDRESS,
+    Person,
+    attention_line,
+    clean,
+    is_dutch_country,
+    normalise_postcode,
+    salutation,
+)
 from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letter
 
 __all__ = [
     "valid_postcode",
+    "normalise_postcode",
     "ladder_choices",
     "subject_choices",
     "measure_choices",
@@ -41,6 +50,7 @@ __all__ = [
     "measure_texts",
     "start_url",
     "download_links",
+    "documents_table",
     "shown",
     "recipient_problems",
     "recipient_preview",
@@ -116,6 +126,21 @@ def download_links(docx: DAFile, pdf: DAFile | None) -> str:
     )
 
 
+def documents_table(documents: Any) -> str:
+    """An accessible HTML table: per recipient the salutation used and the download links."""
+    rows = "".join(
+        f'<tr><th scope="row">{html.escape(item["organisation"])}</th>'
+        f'<td>{html.escape(item["salutation"])}</td>'
+        f'<td>{download_links(item["docx"], item["pdf"])}</td></tr>'
+        for item in documents.items
+    )
+    return (
+        '<table class="table psobrief-documents"><caption>Brieven per ketenpartner</caption>'
+        '<thead><tr><th scope="col">Ketenpartner</th><th scope="col">Aanhef</th>'
+        f'<th scope="col">Documenten</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
 def _value(obj: Any, name: str) -> Any:
     """An attribute the user answered, or "" when the screen did not ask it."""
     return getattr(obj, name) if hasattr(obj, name) else ""
@@ -132,10 +157,13 @@ def _person(recipient: Any) -> Person:
 
 
 def recipient_problems(recipient: Any) -> None:
-    """``validation code`` of the recipient screen: Dutch messages at the right field."""
-    if _value(recipient, "country") == "" or clean(recipient.country).lower() in ("nederland", "nl"):
+    """``validation code`` of the recipient screen: Dutch messages at the right field.
+
+    A valid Dutch postcode is stored normalised ("1234ab" -> "1234 AB").
+    """
+    if is_dutch_country(_value(recipient, "country")):
         try:
-            normalise_postcode(recipient.postcode)
+            recipient.postcode = normalise_postcode(recipient.postcode)
         except ValueError as error:
             validation_error(f"{error} Woont deze ketenpartner in het buitenland? Vul dan het land in.",
                              field="recipients[i].postcode")

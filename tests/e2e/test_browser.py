@@ -36,8 +36,8 @@ class Person:
         self.count += 1
         self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
 
-    def heading(self, text):
-        playwright.expect(self.page.locator("h1")).to_contain_text(text)
+    def heading(self, text, timeout=15000):
+        playwright.expect(self.page.locator("#daMainQuestion")).to_contain_text(text, timeout=timeout)
 
     def fill(self, label, value):
         self.page.get_by_label(label, exact=True).fill(value)
@@ -78,6 +78,9 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     playwright.expect(page.get_by_label("Naam van uw organisatie", exact=True)).to_have_value("Bouwbedrijf De Vries & Zonen B.V.")
     person.shot("sender-postcode-error")
     person.fill("Postcode", "3511ab")
+    # docassemble hides the error when the field loses focus, which moves the button up:
+    # leave the field first, as a keyboard user does, so the click lands on the button.
+    page.keyboard.press("Tab")
     page.locator("input[type=file]").first.set_input_files(str(ROOT / "docs" / "examples" / "logo.png"))
     person.press("Doorgaan")
 
@@ -151,7 +154,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     playwright.expect(page.get_by_text("Anna de Vries, Directeur-eigenaar")).to_be_visible()
     person.press("Documenten maken")
 
-    person.heading("Uw documenten zijn klaar")
+    person.heading("Uw documenten zijn klaar", timeout=120000)
     person.shot("downloads")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Stimuleringsbrief - Groenvoorziening De Boer.docx").click()
@@ -177,6 +180,8 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     # a colleague opens the link: a fresh interview
     colleague = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     colleague.goto(share)
-    playwright.expect(colleague.locator("h1")).to_contain_text("Stimuleringsbrief voor uw ketenpartners")
-    assert errors == []
+    playwright.expect(colleague.locator("#daMainQuestion")).to_contain_text("Stimuleringsbrief voor uw ketenpartners")
+    # docassemble 1.10.13 loads bootstrap-fileinput's Dutch locale file although its bundle no
+    # longer contains bootstrap-fileinput: a harmless error on every page in nl (and de, fr, ...).
+    assert [e for e in errors if "setting 'nl'" not in e] == []
     context.close()
