@@ -42,8 +42,13 @@ def template_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _template_bytes(path: str) -> bytes:
+def _read_template(path: str, modified: int) -> bytes:
     return Path(path).read_bytes()
+
+
+def _template_bytes(path: Path) -> bytes:
+    """The template's bytes, read again only when the file changed (edits show at once)."""
+    return _read_template(str(path), path.stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +94,7 @@ def render_docx(context: dict[str, Any], path: Path | None = None) -> bytes:
     from docxtpl import DocxTemplate
 
     path = path or template_path()
-    template = DocxTemplate(io.BytesIO(_template_bytes(str(path))))
+    template = DocxTemplate(io.BytesIO(_template_bytes(path)))
     values = {key: _docx_value(template, key, value) for key, value in context.items()}
     template.render(values, jinja_env=_jinja_env())
     out = io.BytesIO()

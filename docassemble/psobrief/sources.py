@@ -28,11 +28,16 @@ TEMPLATE_DIR = DATA_DIR / "templates"
 LETTER_TEMPLATE = "stimuleringsbrief.docx"
 
 
-@lru_cache(maxsize=None)
-def load_source(name: str) -> Any:
-    """Parsed contents of ``data/sources/<name>.yml``."""
-    with open(DATA_DIR / "sources" / f"{name}.yml", encoding="utf-8") as handle:
+@lru_cache(maxsize=32)
+def _parse(path: str, modified: int) -> Any:
+    with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+def load_source(name: str) -> Any:
+    """Parsed contents of ``data/sources/<name>.yml``, read again only when the file changed."""
+    path = DATA_DIR / "sources" / f"{name}.yml"
+    return _parse(str(path), path.stat().st_mtime_ns)
 
 
 def ladder_levels() -> list[dict]:
