@@ -100,6 +100,18 @@ class Api:
         return response.content
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    import playwright.sync_api as playwright
+    from person import launch
+
+    with playwright.sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def api(server):
     return Api(server)

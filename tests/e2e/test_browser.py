@@ -7,52 +7,14 @@ A screenshot of every screen goes to artifacts/screens/.
 
 from __future__ import annotations
 
-import re
-
 import playwright.sync_api as playwright
-import pytest
 from conftest import ROOT, docx_lines
+from person import START, Person
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-START = "/start/psobrief/stimuleringsbrief/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Person:
-    """Fills in screens by their visible labels, and photographs each one."""
-
-    def __init__(self, page, folder):
-        self.page, self.folder, self.count = page, folder, 0
-
-    def shot(self, name):
-        self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
-
-    def heading(self, text, timeout=15000):
-        playwright.expect(self.page.locator("#daMainQuestion")).to_contain_text(text, timeout=timeout)
-
-    def fill(self, label, value):
-        self.page.get_by_label(label, exact=True).fill(value)
-
-    def choose(self, text):
-        self.page.locator("label").filter(has_text=re.compile("^" + re.escape(text) + "$")).first.click()
-
-    def press(self, name):
-        self.page.get_by_role("button", name=name, exact=True).click()
-        self.page.wait_for_load_state("networkidle")
 
 
 def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     folder = artifacts / "screens"
-    folder.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL",
                                   permissions=["clipboard-read", "clipboard-write"], accept_downloads=True)
     page = context.new_page()
@@ -80,7 +42,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.fill("Postcode", "3511ab")
     # docassemble hides the error when the field loses focus, which moves the button up:
     # leave the field first, as a keyboard user does, so the click lands on the button.
-    page.keyboard.press("Tab")
+    person.leave_field()
     page.locator("input[type=file]").first.set_input_files(str(ROOT / "docs" / "examples" / "logo.png"))
     person.press("Doorgaan")
 

@@ -1,0 +1,865 @@
+"""Recipients (chain partners) from a spreadsheet: XLSX or CSV as Dutch Excel writes it.
+
+:func:`read_recipients` turns an uploaded file into recipient dicts in the answers format
+(``docs/answers-format.md``) and reports every problem at once, in Dutch, with the
+spreadsheet row it concerns ("Rij 7: ..."). The format is decided from the content, not
+from the file name. :func:`template_workbook` and :func:`template_csv` give the example
+spreadsheet users fill in; :func:`preview_rows` gives the rows of a check table.
+
+Plain Python: nothing here imports docassemble.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .answers import MAX_FIELD_LENGTH
+from .dutch import FORMS_OF_ADDRESS, Person, address_lines, attention_line, clean, is_dutch_country
+from .dutch import normalise_postcode, salutation
+
+__all__ = [
+    "COLUMNS",
+    "REQUIRED_COLUMNS",
+    "MAX_RECIPIENTS",
+    "MESSAGES",
+    "SheetResult",
+    "read_recipients",
+    "preview_rows",
+    "template_workbook",
+    "template_csv",
+]
+
+#: The Dutch column headers, in the order of the example spreadsheet, and the
+#: answers-format key each one fills ("contact.form" is ``recipient["contact"]["form"]``).
+COLUMNS: dict[str, str] = {
+    "Organisatie": "organisation",
+    "Straat en huisnummer": "street",
+    "Postcode": "postcode",
+    "Plaats": "city",
+    "Land": "country",
+    "Aanspreekvorm": "contact.form",
+    "Voornaam of voorletters": "contact.given",
+    "Tussenvoegsel": "contact.tussenvoegsel",
+    "Achternaam": "contact.surname",
+    "Aanhef": "contact.salutation",
+}
+
+#: Columns a spreadsheet must have.
+REQUIRED_COLUMNS: tuple[str, ...] = ("Organisatie", "Straat en huisnummer", "Postcode", "Plaats")
+
+#: Most recipients read from one file; beyond this the file is refused as a whole.
+MAX_RECIPIENTS = 5000
+
+#: Other headers people use for the same column (compared after :func:`_header_key`).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "Organisatie": (
+        "naam organisatie",
+        "organisatienaam",
+        "bedrijf",
+        "bedrijfsnaam",
+        "naam bedrijf",
+        "firma",
+        "firmanaam",
+        "ketenpartner",
+        "leverancier",
+        "naam leverancier",
+    ),
+    "Straat en huisnummer": (
+        "straat",
+        "adres",
+        "straat huisnummer",
+        "straat en nummer",
+        "straatnaam en huisnummer",
+        "straatnaam huisnummer",
+        "postadres",
+    ),
+    "Postcode": ("post code",),
+    "Plaats": ("woonplaats", "plaatsnaam", "vestigingsplaats", "postplaats", "stad"),
+    "Land": (),
+    "Aanspreekvorm": ("aanspreektitel", "aanspreking"),
+    "Voornaam of voorletters": (
+        "voornaam",
+        "voorletters",
+        "voorletter",
+        "voorletter s",
+        "voornaam voorletters",
+        "voornamen",
+        "roepnaam",
+    ),
+    "Tussenvoegsel": ("tussenvoegsels", "tussenv", "voorvoegsel"),
+    "Achternaam": ("familienaam", "achternaam contactpersoon"),
+    "Aanhef": (),
+}
+
+#: What users type in the Aanspreekvorm column, per form of address.
+_FORM_WORDS: dict[str, tuple[str, ...]] = {
+    "heer": ("de heer", "dhr", "hr", "meneer"),
+    "mevrouw": ("mw", "mevr"),
+    "neutraal": ("genderneutraal", "gender neutraal", "gender-neutraal"),
+    "onbekend": ("geen", "geen contactpersoon"),
+}
+
+#: The example row of the template (also used to warn when it is left in).
+_EXAMPLE_ROW = (
+    "Groenvoorziening De Boer",
+    "Dorpsweg 8",
+    "9711 LM",
+    "Groningen",
+    "",
+    "neutraal",
+    "Kim",
+    "van den",
+    "Berg",
+    "",
+)
+_COLUMN_WIDTHS = (34, 28, 10, 18, 12, 16, 24, 14, 20, 24)
+_COLUMN_HELP = (
+    "Naam van de ketenpartner.",
+    "Bijvoorbeeld Kerkstraat 1.",
+    "Bijvoorbeeld 1234 AB. Buiten Nederland: zoals in dat land gebruikelijk.",
+    "Bijvoorbeeld Amsterdam.",
+    "Leeg laten voor Nederland; anders het land, bijvoorbeeld België.",
+    "heer, mevrouw, neutraal (voornaam of voorletters en achternaam) of onbekend (geen contactpersoon).",
+    "Voornaam (Kim) of voorletters (J.P.). Nodig bij neutraal.",
+    "Bijvoorbeeld van den.",
+    "Nodig bij heer, mevrouw en neutraal.",
+    "Alleen bij onbekend, bijvoorbeeld Geachte relatie,. Leeg: Geachte heer, mevrouw,",
+)
+
+_HEADER_SEARCH_ROWS = 10  # a title above the header row is allowed within this many rows
+_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+_OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+#: Excel error values, as stored in XLSX and as Dutch Excel writes them in CSV.
+_ERROR_VALUES = frozenset(ERROR_CODES) | {
+    "#N/B",
+    "#WAARDE!",
+    "#VERW!",
+    "#DEEL/0!",
+    "#NAAM?",
+    "#GETAL!",
+    "#LEEG!",
+}
+_UNCACHED = object()  # a formula cell without a stored result
+
+_ACCEPTED = (
+    "Upload een Excel-bestand (.xlsx) of een CSV-bestand (.csv) met een rij per ketenpartner, "
+    "zoals de voorbeeldspreadsheet."
+)
+
+
+def _number(value: int) -> str:
+    """A number the Dutch way: 5000 -> "5.000"."""
+    return f"{value:,}".replace(",", ".")
+
+
+#: The Dutch messages about a file as a whole (each is the only problem reported).
+MESSAGES = {
+    "empty": "Het bestand is leeg. " + _ACCEPTED,
+    "xls": "Dit is een oud Excel-bestand (.xls). Sla het in Excel op als .xlsx of .csv en upload het opnieuw.",
+    "doc": "Dit is een Word-document, geen spreadsheet. " + _ACCEPTED,
+    "encrypted": (
+        "Dit Excel-bestand is met een wachtwoord beveiligd. Haal het wachtwoord eraf "
+        "(Bestand > Info > Werkmap beveiligen) en upload het opnieuw."
+    ),
+    "ods": "Dit is een OpenDocument-spreadsheet (.ods). Sla het op als .xlsx of .csv en upload het opnieuw.",
+    "xlsb": "Dit is een binaire Excel-werkmap (.xlsb). Sla het in Excel op als .xlsx of .csv en upload het opnieuw.",
+    "zip": "Dit is een ZIP-bestand, geen spreadsheet. " + _ACCEPTED,
+    "pdf": "Dit is een PDF-bestand, geen spreadsheet. " + _ACCEPTED,
+    "image": "Dit is een afbeelding, geen spreadsheet. " + _ACCEPTED,
+    "html": "Dit is een webpagina of XML-bestand, geen spreadsheet. " + _ACCEPTED,
+    "binary": "Dit bestand is geen spreadsheet. " + _ACCEPTED,
+    "damaged": (
+        "Het Excel-bestand is beschadigd of kan niet worden gelezen. Open het in Excel, "
+        "sla het op als .xlsx en upload het opnieuw."
+    ),
+    "too_big": (
+        "Het Excel-bestand is te groot (uitgepakt meer dan 100 MB). Verwijder overbodige "
+        "werkbladen en afbeeldingen, of sla de lijst op als .csv."
+    ),
+    "characters": (
+        "De tekens in dit CSV-bestand zijn niet te lezen. Sla het in Excel op als "
+        "'CSV UTF-8 (door komma's gescheiden)' en upload het opnieuw."
+    ),
+    "no_rows": "De spreadsheet is leeg: er staan geen kolomkoppen en geen ketenpartners in.",
+    "only_header": "De spreadsheet bevat geen ketenpartners: alleen een kopregel.",
+    "no_header": (
+        "De kopregel ontbreekt: de eerste rij moet de kolomkoppen bevatten, zoals Organisatie, "
+        "Straat en huisnummer, Postcode en Plaats. Gebruik de voorbeeldspreadsheet."
+    ),
+    "too_many": (
+        f"De spreadsheet bevat meer dan {_number(MAX_RECIPIENTS)} ketenpartners; het maximum is "
+        f"{_number(MAX_RECIPIENTS)}. Verdeel de lijst over meerdere bestanden en maak de brieven per bestand."
+    ),
+}
+
+_MAGIC = (
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"{\\rtf", "doc"),
+)
+
+Row = tuple[int, list[Any]]  # spreadsheet row number (1-based) and its cell values
+
+
+class _FileProblem(Exception):
+    """The file as a whole cannot be read; the message is the Dutch problem."""
+
+
+@dataclass
+class SheetResult:
+    """What :func:`read_recipients` found.
+
+    ``recipients`` holds only rows without problems (each accepted by ``parse_answers``),
+    ``rows`` their spreadsheet row numbers. ``problems`` lists everything to fix,
+    ``warnings`` what to check (duplicates, skipped rows, the example row).
+    """
+
+    recipients: list[dict] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is at least one recipient and nothing to fix."""
+        return bool(self.recipients) and not self.problems
+
+
+@dataclass
+class _Table:
+    """The recognised columns of the data rows, before validation."""
+
+    rows: list[tuple[int, dict[str, Any]]]  # row number, {Dutch header: raw cell value}
+    ignored_columns: list[str]
+    warnings: list[str]
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _join(items: list[str]) -> str:
+    """Dutch enumeration: "A", "A en B", "A, B en C"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def _text(value: Any) -> str:
+    """A cell value as clean text: 1234.0 -> "1234", a date -> "25-11-2026"."""
+    if value is _UNCACHED:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        value = value.strftime("%d-%m-%Y")
+    return clean(value)
+
+
+def _header_key(text: Any) -> str:
+    """Header text for matching: no BOM, lower case, punctuation as spaces."""
+    text = _text(text).replace("\ufeff", "").lower()
+    return " ".join(re.sub(r"[^0-9a-zà-ÿ]+", " ", text).split())
+
+
+_HEADER_LOOKUP = {
+    _header_key(alias): header for header, aliases in _ALIASES.items() for alias in (header, *aliases)
+}
+
+
+def _form_key(text: str) -> str:
+    return re.sub(r"[\s.\-]", "", text.lower())
+
+
+_FORM_LOOKUP = {
+    _form_key(word): form
+    for form, words in _FORM_WORDS.items()
+    for word in (form, FORMS_OF_ADDRESS[form], *words)
+}
+
+
+def _header_score(values: list[Any]) -> int:
+    """How many different known columns a row names."""
+    return len({_HEADER_LOOKUP[key] for key in map(_header_key, values) if key in _HEADER_LOOKUP})
+
+
+def _is_blank(values: Any) -> bool:
+    return all(_text(value) == "" for value in values)
+
+
+# ----------------------------------------------------------------------- file format
+
+
+def _detect_format(content: bytes, filename: str) -> str:
+    """ "xlsx" or "csv", decided from the content; :class:`_FileProblem` otherwise."""
+    if not content.removeprefix(codecs.BOM_UTF8).strip():
+        raise _FileProblem(MESSAGES["empty"])
+    if content.startswith(_OLE2):
+        if _ENCRYPTED_PACKAGE in content:
+            raise _FileProblem(MESSAGES["encrypted"])
+        is_word = filename.lower().endswith((".doc", ".dot"))
+        raise _FileProblem(MESSAGES["doc" if is_word else "xls"])
+    if content.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        _check_workbook_zip(content)
+        return "xlsx"
+    for magic, kind in _MAGIC:
+        if content.startswith(magic):
+            raise _FileProblem(MESSAGES[kind])
+    return "csv"
+
+
+def _check_workbook_zip(content: bytes) -> None:
+    """Refuse a ZIP that is not an Excel workbook (Word, ODS, XLSB, a zip bomb...)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            infos = archive.infolist()
+            mimetype = archive.read("mimetype") if "mimetype" in archive.namelist() else b""
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+        raise _FileProblem(MESSAGES["damaged"]) from None
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" in names:
+        if sum(info.file_size for info in infos) > _MAX_UNZIPPED_BYTES:
+            raise _FileProblem(MESSAGES["too_big"])
+        return
+    if "xl/workbook.bin" in names:
+        raise _FileProblem(MESSAGES["xlsb"])
+    if b"opendocument.spreadsheet" in mimetype:
+        raise _FileProblem(MESSAGES["ods"])
+    if "word/document.xml" in names or b"opendocument.text" in mimetype:
+        raise _FileProblem(MESSAGES["doc"])
+    raise _FileProblem(MESSAGES["zip"])
+
+
+# ------------------------------------------------------------------------------- XLSX
+
+
+def _load(content: bytes, data_only: bool) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
+
+
+def _sheet_header_score(sheet: Any) -> int:
+    """The best header score among the first non-blank rows of a worksheet."""
+    sheet.reset_dimensions()  # the stored size is not always right; read what is there
+    scores = []
+    for row in sheet.iter_rows(values_only=True):
+        if not _is_blank(row):
+            scores.append(_header_score(list(row)))
+        if len(scores) == _HEADER_SEARCH_ROWS:
+            break
+    return max(scores, default=-1)
+
+
+def _choose_sheet(workbook: Any) -> tuple[str, list[str]]:
+    """The worksheet with the recipients: the first whose header names two known columns."""
+    scores = {sheet.title: _sheet_header_score(sheet) for sheet in workbook.worksheets}
+    lists = [title for title, score in scores.items() if score >= 2]
+    if not lists:  # no recognisable header anywhere: the first sheet with something in it
+        filled = [title for title, score in scores.items() if score >= 0]
+        return (filled or list(scores))[0], []
+    chosen = lists[0]
+    return chosen, [
+        f"Alleen werkblad '{chosen}' is gelezen; werkblad '{other}' is overgeslagen." for other in lists[1:]
+    ]
+
+
+class _StoredResults:
+    """The stored results of formulas, from a second, ``data_only`` reading of the same sheet.
+
+    openpyxl gives either a cell's formula or its stored result, not both; the second
+    reading is only opened when the first meets a formula, and follows it row by row.
+    """
+
+    def __init__(self, content: bytes, title: str):
+        self._content, self._title = content, title
+        self._workbook: Any = None
+        self._rows: Iterator[tuple[int, tuple]] = iter(())
+        self._current: tuple[int, tuple] = (0, ())
+
+    def value(self, row: int, column: int) -> Any:
+        """The stored result at a 1-based row and 0-based column, or :data:`_UNCACHED`."""
+        if self._workbook is None:
+            self._workbook = _load(self._content, data_only=True)
+            sheet = self._workbook[self._title]
+            sheet.reset_dimensions()
+            self._rows = enumerate(sheet.iter_rows(), start=1)
+        while self._current[0] < row:
+            self._current = next(self._rows, (row, ()))
+        cells = self._current[1]
+        cell = cells[column] if column < len(cells) else None
+        if cell is None or cell.value is None:
+            # openpyxl reads an empty stored text result as None with data type "str".
+            return "" if getattr(cell, "data_type", None) == "str" else _UNCACHED
+        return cell.value
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+
+
+def _sheet_rows(sheet: Any, results: _StoredResults) -> Iterator[Row]:
+    """The values of a worksheet's rows, with the stored result in place of each formula."""
+    sheet.reset_dimensions()
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        yield number, [
+            results.value(number, column) if cell.data_type == "f" else cell.value
+            for column, cell in enumerate(cells)
+        ]
+
+
+def _read_xlsx(content: bytes) -> _Table:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
+        try:
+            workbook = _load(content, data_only=False)
+        except Exception:  # openpyxl raises many kinds of error on a damaged file
+            raise _FileProblem(MESSAGES["damaged"]) from None
+        results = None
+        try:
+            title, sheet_warnings = _choose_sheet(workbook)
+            results = _StoredResults(content, title)
+            table = _collect_table(_sheet_rows(workbook[title], results))
+        except _FileProblem:
+            raise
+        except Exception:
+            raise _FileProblem(MESSAGES["damaged"]) from None
+        finally:
+            workbook.close()
+            if results is not None:
+                results.close()
+    table.warnings[:0] = sheet_warnings
+    return table
+
+
+# -------------------------------------------------------------------------------- CSV
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when ``sample`` looks like UTF-16 text without a BOM.
+
+    Latin text in UTF-16 has a zero in nearly every other byte and almost none in between.
+    """
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 2:
+        return None
+    if odd.count(0) > 0.7 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.7 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decode(content: bytes) -> str:
+    """Text of a CSV file: UTF-16 (with a BOM or plainly so), UTF-8 (BOM optional) or Windows-1252."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = _utf16_without_bom(content[:4096])
+    if encoding:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            raise _FileProblem(MESSAGES["characters"]) from None
+    if b"\x00" in content[:4096]:
+        raise _FileProblem(MESSAGES["binary"])
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.removeprefix(codecs.BOM_UTF8).decode("cp1252")
+    except UnicodeDecodeError:
+        raise _FileProblem(MESSAGES["characters"]) from None
+
+
+def _check_text(text: str) -> None:
+    """Refuse text that is not a table: control characters (binary) or a web page."""
+    sample = text[:4096]
+    if any(ord(char) < 32 and char not in "\t\r\n\f" for char in sample):
+        raise _FileProblem(MESSAGES["binary"])
+    if sample.lstrip().lower().startswith(("<!doctype", "<html", "<?xml", "<table")):
+        raise _FileProblem(MESSAGES["html"])
+
+
+def _delimiter(text: str) -> tuple[str, str]:
+    """The delimiter and the text to parse: an Excel "sep=;" line wins, else a count on the first lines."""
+    first, _, rest = text.partition("\n")
+    hint = first.strip()
+    if hint.lower().startswith("sep=") and len(hint) == 5:
+        return hint[4], rest
+    lines = [line for line in text[:65536].splitlines() if line.strip()][:_HEADER_SEARCH_ROWS]
+    counts = {delimiter: sum(line.count(delimiter) for line in lines) for delimiter in ";,\t"}
+    return max(counts, key=counts.get), text  # ties go to ";", as Dutch Excel writes
+
+
+def _csv_rows(text: str) -> Iterator[Row]:
+    delimiter, text = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        for number, values in enumerate(reader, start=1):
+            yield number, values
+    except csv.Error:
+        raise _FileProblem(
+            f"Rij {number + 1}: het CSV-bestand kan vanaf hier niet worden gelezen (aanhalingstekens "
+            "of een veld dat te lang is). Sla het in Excel opnieuw op als CSV en upload het opnieuw."
+        ) from None
+
+
+def _read_csv(content: bytes) -> _Table:
+    text = _decode(content)
+    _check_text(text)
+    return _collect_table(_csv_rows(text))
+
+
+# --------------------------------------------------------------------- header and rows
+
+
+def _find_header(rows: Iterator[Row]) -> tuple[Row, list[str], Iterator[Row]]:
+    """The header row (the first that names most known columns), skipped rows' warning, the rest."""
+    seen: list[Row] = []
+    for row in rows:
+        if not _is_blank(row[1]):
+            seen.append(row)
+        if len(seen) == _HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        raise _FileProblem(MESSAGES["no_rows"])
+    scores = [_header_score(values) for _, values in seen]
+    index = scores.index(max(scores))
+    header, skipped, after = seen[index], seen[:index], seen[index + 1 :]
+    found = []
+    if skipped:
+        numbers = ", ".join(str(number) for number, _ in skipped)
+        found.append(
+            f"De kopregel staat op rij {header[0]}; wat erboven staat (rij {numbers}) is niet gelezen."
+        )
+    return header, found, _chain(after, rows)
+
+
+def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    yield from first
+    yield from rest
+
+
+def _map_columns(header: list[Any]) -> tuple[dict[int, str], list[str], list[str]]:
+    """Column index -> Dutch header, the ignored header names, and warnings about doubles."""
+    mapping: dict[int, str] = {}
+    used: dict[str, str] = {}
+    ignored: list[str] = []
+    found: list[str] = []
+    for index, value in enumerate(header):
+        name = _text(value).replace("\ufeff", "")
+        if not name:
+            continue
+        column = _HEADER_LOOKUP.get(_header_key(name))
+        if column is None:
+            ignored.append(name)
+        elif column in used:
+            ignored.append(name)
+            found.append(
+                f"De kolom '{name}' is niet gelezen: kolom '{used[column]}' staat er al voor {column}."
+            )
+        else:
+            mapping[index] = column
+            used[column] = name
+    missing = [column for column in REQUIRED_COLUMNS if column not in used]
+    if not used:
+        raise _FileProblem(MESSAGES["no_header"])
+    if missing:
+        raise _FileProblem(_missing_columns_message(missing, ignored))
+    return mapping, ignored, found
+
+
+def _missing_columns_message(missing: list[str], unrecognised: list[str]) -> str:
+    if len(missing) == 1:
+        text = f"De kolom {missing[0]} ontbreekt."
+    else:
+        text = f"De kolommen {_join(missing)} ontbreken."
+    text += " Gebruik de kolomkoppen van de voorbeeldspreadsheet."
+    if unrecognised:
+        text += f" Niet herkend: {', '.join(unrecognised)}."
+    return text
+
+
+def _collect_table(rows: Iterator[Row]) -> _Table:
+    """The data rows under the header, blank rows left out; refuses more than :data:`MAX_RECIPIENTS`."""
+    (_, header), found, rows = _find_header(rows)
+    mapping, ignored, doubles = _map_columns(header)
+    data: list[tuple[int, dict[str, Any]]] = []
+    for number, values in rows:
+        cells = {column: values[index] for index, column in mapping.items() if index < len(values)}
+        if _is_blank(cells.values()) and _UNCACHED not in cells.values():
+            continue
+        data.append((number, cells))
+        if len(data) > MAX_RECIPIENTS:
+            raise _FileProblem(MESSAGES["too_many"])
+    if not data:
+        raise _FileProblem(MESSAGES["only_header"])
+    return _Table(rows=data, ignored_columns=ignored, warnings=found + doubles)
+
+
+# ------------------------------------------------------------------------- validation
+
+
+def _cell_problem(number: int, column: str, value: Any, text: str) -> str | None:
+    """What is wrong with a cell whatever the row says: no formula result, an error value, length."""
+    if value is _UNCACHED:
+        return (
+            f"Rij {number}: de formule in kolom {column} heeft geen opgeslagen uitkomst. Open het "
+            "bestand in Excel en sla het opnieuw op, of vervang de formule door de waarde."
+        )
+    if text.upper() in _ERROR_VALUES:
+        return f"Rij {number}: kolom {column} bevat de foutwaarde {text}. Vul de juiste waarde in."
+    if len(text) > MAX_FIELD_LENGTH:
+        return f"Rij {number}: {column} is {len(text)} tekens lang; het maximum is {MAX_FIELD_LENGTH}."
+    return None
+
+
+def _row_texts(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Every column as text (missing ones empty), and the problem of each unusable cell by column."""
+    texts: dict[str, str] = {}
+    broken: dict[str, str] = {}
+    for column in COLUMNS:
+        value = cells.get(column)
+        texts[column] = "" if value is _UNCACHED else _text(value)
+        problem = _cell_problem(number, column, value, texts[column])
+        if problem:
+            broken[column] = problem
+    return texts, broken
+
+
+def _row_form(number: int, texts: dict[str, str], broken: dict[str, str]) -> tuple[str, list[str]]:
+    """The form of address (a key of FORMS_OF_ADDRESS) and any problem with it."""
+    typed = texts["Aanspreekvorm"]
+    if "Aanspreekvorm" in broken:
+        return "onbekend", []
+    if _form_key(typed):
+        form = _FORM_LOOKUP.get(_form_key(typed))
+        if form:
+            return form, []
+        return "onbekend", [
+            f"Rij {number}: aanspreekvorm '{typed}' is onbekend. Kies heer, mevrouw, neutraal of onbekend."
+        ]
+    if texts["Achternaam"]:
+        return "onbekend", [
+            f"Rij {number}: de aanspreekvorm is leeg, maar er staat wel een achternaam "
+            f"({texts['Achternaam']}). Vul heer, mevrouw, neutraal of onbekend in."
+        ]
+    return "onbekend", []
+
+
+def _row_postcode(number: int, texts: dict[str, str], broken: dict[str, str]) -> tuple[str, list[str]]:
+    """The postcode, normalised when the address is Dutch."""
+    postcode = texts["Postcode"]
+    if not postcode or "Postcode" in broken or not is_dutch_country(texts["Land"]):
+        return postcode, []
+    try:
+        return normalise_postcode(postcode), []
+    except ValueError as error:
+        return postcode, [
+            f"Rij {number}: postcode {error} Ligt het adres in het buitenland, vul dan de kolom Land in."
+        ]
+
+
+def _row_required(number: int, texts: dict[str, str], broken: dict[str, str], form: str) -> list[str]:
+    """Problems about empty fields that this row needs (a cell already reported is not repeated)."""
+
+    def missing(column: str) -> bool:
+        return not texts[column] and column not in broken
+
+    labels = {
+        "Organisatie": "de naam van de organisatie",
+        "Straat en huisnummer": "straat en huisnummer",
+        "Postcode": "de postcode",
+        "Plaats": "de plaats",
+    }
+    problems = [
+        f"Rij {number}: {label} ontbreekt (kolom {column})."
+        for column, label in labels.items()
+        if missing(column)
+    ]
+    if form != "onbekend" and missing("Achternaam"):
+        problems.append(f"Rij {number}: de achternaam ontbreekt; die is nodig bij aanspreekvorm {form}.")
+    if form == "neutraal" and missing("Voornaam of voorletters"):
+        problems.append(
+            f"Rij {number}: de voornaam of voorletters ontbreken; die zijn nodig bij aanspreekvorm neutraal."
+        )
+    return problems
+
+
+def _recipient_dict(texts: dict[str, str], form: str, postcode: str) -> dict:
+    """One recipient in the answers format (every key present, empty when not given)."""
+    recipient: dict[str, Any] = {key: texts[column] for column, key in COLUMNS.items() if "." not in key}
+    recipient.update(postcode=postcode, country="" if is_dutch_country(texts["Land"]) else texts["Land"])
+    recipient["contact"] = {
+        key.split(".", 1)[1]: texts[column] for column, key in COLUMNS.items() if key.startswith("contact.")
+    }
+    recipient["contact"]["form"] = form
+    return recipient
+
+
+def _read_row(number: int, cells: dict[str, Any]) -> tuple[dict | None, list[str], list[str]]:
+    """One data row: the recipient (None if it has problems), its problems and warnings."""
+    texts, broken = _row_texts(number, cells)
+    form, form_problems = _row_form(number, texts, broken)
+    postcode, postcode_problems = _row_postcode(number, texts, broken)
+    problems = list(broken.values()) + form_problems + postcode_problems
+    problems += _row_required(number, texts, broken, form)
+    found = []
+    if texts["Aanhef"] and form != "onbekend":
+        found.append(
+            f"Rij {number}: de aanhef '{texts['Aanhef']}' wordt niet gebruikt; die geldt alleen bij "
+            "aanspreekvorm onbekend."
+        )
+    if (texts["Organisatie"], texts["Straat en huisnummer"]) == _EXAMPLE_ROW[:2]:
+        found.append(
+            f"Rij {number} is de voorbeeldregel uit de voorbeeldspreadsheet ({_EXAMPLE_ROW[0]}). "
+            "Haal die weg als u deze brief niet wilt maken."
+        )
+    if problems:
+        return None, problems, found
+    return _recipient_dict(texts, form, postcode), [], found
+
+
+def _duplicate_warnings(recipients: list[dict], rows: list[int]) -> list[str]:
+    """A warning for each recipient with the same organisation and postcode as an earlier one."""
+    first: dict[tuple[str, str], int] = {}
+    found = []
+    for recipient, number in zip(recipients, rows):
+        key = (recipient["organisation"].casefold(), recipient["postcode"].replace(" ", "").upper())
+        if key in first:
+            found.append(
+                f"Rij {number} lijkt dezelfde ketenpartner als rij {first[key]} "
+                f"({recipient['organisation']}, {recipient['postcode']})."
+            )
+        else:
+            first[key] = number
+    return found
+
+
+def _validate(table: _Table) -> SheetResult:
+    result = SheetResult(ignored_columns=table.ignored_columns, warnings=list(table.warnings))
+    for number, cells in table.rows:
+        recipient, problems, found = _read_row(number, cells)
+        result.problems += problems
+        result.warnings += found
+        if recipient is not None:
+            result.recipients.append(recipient)
+            result.rows.append(number)
+    result.warnings += _duplicate_warnings(result.recipients, result.rows)
+    return result
+
+
+# ---------------------------------------------------------------------------- public
+
+
+def read_recipients(content: bytes, filename: str) -> SheetResult:
+    """Read the recipients from an uploaded XLSX or CSV file.
+
+    The format is decided from ``content``; ``filename`` is only a hint. Never raises
+    for a bad file: everything wrong with it is in ``problems``, in Dutch.
+    """
+    try:
+        if _detect_format(content, filename or "") == "xlsx":
+            table = _read_xlsx(content)
+        else:
+            table = _read_csv(content)
+    except _FileProblem as problem:
+        return SheetResult(problems=[str(problem)])
+    return _validate(table)
+
+
+def preview_rows(result: SheetResult) -> list[dict]:
+    """One dict per recipient for a check table: row, organisation, address, attention, salutation.
+
+    ``address`` is one line: "Kerkstraat 1, 1234 AB AMSTERDAM".
+    """
+    preview = []
+    for recipient, number in zip(result.recipients, result.rows):
+        contact = recipient["contact"]
+        person = Person(
+            form=contact["form"],
+            given=contact["given"],
+            tussenvoegsel=contact["tussenvoegsel"],
+            surname=contact["surname"],
+            salutation=contact["salutation"],
+        )
+        lines = address_lines(
+            "", recipient["street"], recipient["postcode"], recipient["city"], recipient["country"]
+        )
+        preview.append(
+            {
+                "row": number,
+                "organisation": recipient["organisation"],
+                "address": ", ".join(clean(line) for line in lines),
+                "attention": attention_line(person),
+                "salutation": salutation(person),
+            }
+        )
+    return preview
+
+
+def template_workbook() -> bytes:
+    """The example spreadsheet (XLSX): sheet "Ketenpartners" and an explanation sheet."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Ketenpartners"
+    sheet.append(list(COLUMNS))
+    sheet.append(list(_EXAMPLE_ROW))
+    for index, width in enumerate(_COLUMN_WIDTHS, start=1):
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    form_column = get_column_letter(list(COLUMNS).index("Aanspreekvorm") + 1)
+    forms = DataValidation(
+        type="list",
+        formula1='"' + ",".join(FORMS_OF_ADDRESS) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Aanspreekvorm",
+        error="Kies heer, mevrouw, neutraal of onbekend.",
+    )
+    forms.add(f"{form_column}2:{form_column}{MAX_RECIPIENTS + 1}")
+    sheet.add_data_validation(forms)
+    _add_help_sheet(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_help_sheet(workbook: Any) -> None:
+    help_sheet = workbook.create_sheet("Toelichting")
+    help_sheet.append(["Kolom", "Verplicht", "Uitleg"])
+    for column, text in zip(COLUMNS, _COLUMN_HELP):
+        help_sheet.append([column, "ja" if column in REQUIRED_COLUMNS else "nee", text])
+    help_sheet.append([])
+    help_sheet.append(["Eén rij per ketenpartner. Vervang de voorbeeldregel door uw eigen ketenpartners."])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABC", (26, 10, 90)):
+        help_sheet.column_dimensions[letter].width = width
+
+
+def template_csv() -> bytes:
+    """The example spreadsheet as CSV the way Dutch Excel reads it: UTF-8 with BOM, ``;``, CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(_EXAMPLE_ROW)
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

@@ -1,0 +1,52 @@
+"""A person in Chromium: fills screens by their visible labels and photographs each one."""
+
+from __future__ import annotations
+
+import re
+
+import playwright.sync_api as playwright
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--lang=nl-NL"]
+START = "/start/psobrief/stimuleringsbrief/"
+
+
+def launch(p):
+    return p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+
+class Person:
+    def __init__(self, page, folder):
+        self.page, self.folder, self.count = page, folder, 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def shot(self, name, widths=(1280,)):
+        """A full-page screenshot at each width (the viewport is put back afterwards)."""
+        self.count += 1
+        size = self.page.viewport_size
+        for width in widths:
+            if width != size["width"]:
+                self.page.set_viewport_size({"width": width, "height": size["height"]})
+            suffix = "" if len(widths) == 1 else f"-{width}"
+            self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}{suffix}.png"), full_page=True)
+        if self.page.viewport_size != size:
+            self.page.set_viewport_size(size)
+
+    def heading(self, text, timeout=15000):
+        playwright.expect(self.page.locator("#daMainQuestion")).to_contain_text(text, timeout=timeout)
+
+    def fill(self, label, value):
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    def choose(self, text):
+        self.page.locator("label").filter(has_text=re.compile("^" + re.escape(text) + "$")).first.click()
+
+    def leave_field(self):
+        """Move the focus out of the field just typed in, as clicking elsewhere does."""
+        self.page.evaluate("document.activeElement && document.activeElement.blur()")
+        self.page.wait_for_timeout(200)
+
+    def press(self, name):
+        self.page.get_by_role("button", name=name, exact=True).click()
+        self.page.wait_for_load_state("networkidle")
