@@ -1,0 +1,26 @@
+/* docassemble.psobrief: small accessibility repairs to docassemble's own markup.
+ * docassemble 1.10 marks required radio and checkbox groups as role="group" with
+ * aria-required, which ARIA does not allow on a group (axe: aria-allowed-attr).
+ * A group of radio buttons is a radiogroup, where aria-required is allowed; for
+ * other groups the attribute is dropped (the fields themselves carry "required").
+ * It runs on every screen, including one redrawn after a validation error. */
+(function () {
+  function repairGroups() {
+    document.querySelectorAll('[role="group"][aria-required]').forEach(function (group) {
+      if (group.querySelector('input[type="radio"]')) {
+        group.setAttribute("role", "radiogroup");
+      } else {
+        group.removeAttribute("aria-required");
+      }
+    });
+  }
+  function start() {
+    repairGroups();
+    new MutationObserver(repairGroups).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
