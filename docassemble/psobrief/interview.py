@@ -7,7 +7,6 @@ turns them into the answers format (the same dict the offline renderer reads), a
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import html
 import json
@@ -26,12 +25,13 @@ from docassemble.base.util import (
 )
 
 from . import sources
-from .answers import parse_answers
+from .answers import parse_answers, parse_date
 from .dutch import (
     FORMS_OF_ADDRESS,
     Person,
     attention_line,
     clean,
+    long_date,
     is_dutch_country,
     normalise_postcode,
     salutation,
@@ -40,6 +40,8 @@ from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letter
 
 __all__ = [
     "valid_postcode",
+    "valid_date",
+    "dutch_date",
     "normalise_postcode",
     "ladder_choices",
     "subject_choices",
@@ -71,6 +73,20 @@ def valid_postcode(value: str) -> bool:
     except ValueError as error:
         validation_error(str(error))
     return True
+
+
+def valid_date(value: str) -> bool:
+    """``validate:`` for a date typed the Dutch way (dd-mm-jjjj)."""
+    try:
+        parse_date(value)
+    except ValueError as error:
+        validation_error(str(error))
+    return True
+
+
+def dutch_date(value: Any) -> str:
+    """A typed date written out: "25-11-2026" -> "25 november 2026"."""
+    return long_date(parse_date(value))
 
 
 def ladder_choices() -> list[dict[str, str]]:
@@ -215,7 +231,7 @@ def collect_answers(sender: Any, letter: Any, annex: Any, recipients: Any) -> di
         "letter": {
             "subject": subject,
             "place": letter.place,
-            "date": letter.date.strftime("%Y-%m-%d") if isinstance(letter.date, datetime.date) else str(letter.date),
+            "date": parse_date(letter.date).isoformat(),
             "reference": _value(letter, "reference"),
         },
         "annex": {

@@ -13,9 +13,9 @@ The per-screen counts are printed.
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
-import pytest
+import playwright.sync_api as playwright
 import yaml
 from conftest import ROOT
 from person import START, Person
@@ -167,7 +167,14 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.press("Doorgaan")
 
     person.heading("Plaats, datum en kenmerk")
-    check("place-date")
+    assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", page.get_by_label("Datum", exact=True).input_value())
+    person.fill("Datum", "31-02-2026")
+    person.leave_field()
+    person.press("Doorgaan")
+    playwright.expect(page.get_by_text("'31-02-2026' is geen datum. Schrijf de datum als dd-mm-jjjj")).to_be_visible()
+    check("place-date-invalid")
+    person.fill("Datum", "01-03-2027")
+    person.leave_field()
     person.press("Doorgaan")
 
     person.heading("De bijlage over uw inkoopbeleid")
@@ -204,6 +211,7 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.press("Nee, verder")
 
     person.heading("Controleer uw antwoorden")
+    playwright.expect(page.get_by_text("Utrecht, 1 maart 2027")).to_be_visible()  # typed 01-03-2027
     check("review")
     page.locator(".da-review").filter(has_text="Ketenpartners").get_by_role("button").first.click()
     person.heading("Ketenpartners bewerken")
