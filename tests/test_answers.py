@@ -169,5 +169,5 @@ def test_file_names_unique():
     taken = set()
     names = [letter_filename(Recipient(name, "S 1", "1234 AB", "P", Person("onbekend")), taken)
              for name in ("Bakker", "bakker", "Bakker!", "Bäkker")]
-    assert names == ["Stimuleringsbrief - Bakker.docx", "Stimuleringsbrief - bakker (2).docx",
-                     "Stimuleringsbrief - Bakker (3).docx", "Stimuleringsbrief - Bakker (4).docx"]
+    assert names == ["Stimuleringsbrief - Bakker.docx", "Stimuleringsbrief - bakker 2.docx",
+                     "Stimuleringsbrief - Bakker 3.docx", "Stimuleringsbrief - Bakker 4.docx"]

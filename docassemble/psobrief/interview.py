@@ -16,6 +16,7 @@ from typing import Any
 from docassemble.base.util import (
     DAFile,
     DAFileList,
+    DARedis,
     interview_url,
     log,
     pdf_concatenate,
@@ -36,7 +37,9 @@ from .dutch import (
     normalise_postcode,
     salutation,
 )
+from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, render_bundle
 from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letter
+from .spreadsheet import SheetResult, preview_rows, read_recipients, template_csv, template_workbook
 
 __all__ = [
     "valid_postcode",
@@ -60,7 +63,23 @@ __all__ = [
     "answers_fingerprint",
     "build_documents",
     "OWN_SUBJECT",
+    "BULK_THRESHOLD",
+    "read_uploaded_sheet",
+    "sheet_check_html",
+    "fill_recipients",
+    "example_sheet_files",
+    "progress_key",
+    "bulk_progress_html",
+    "run_bulk_job",
+    "bulk_files",
 ]
+
+#: Above this many recipients the letters are made by a background task with progress.
+BULK_THRESHOLD = 10
+#: How many rows of a spreadsheet the check screen shows (all are used).
+PREVIEW_ROWS = 200
+#: How many problems the check screen lists (all are counted).
+SHOWN_PROBLEMS = 30
 
 #: The radio value that means "I type my own subject line".
 OWN_SUBJECT = "eigen"
@@ -264,7 +283,8 @@ def answers_fingerprint(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def _docx_file(name: str, content: bytes) -> DAFile:
+def _stored_file(name: str, content: bytes) -> DAFile:
+    """A new file in docassemble's storage (works on multi-server set-ups too)."""
     the_file = DAFile()
     the_file.set_random_instance_name()
     the_file.initialize(filename=name)
@@ -293,7 +313,7 @@ def build_documents(documents: Any, data: dict[str, Any]) -> None:
     taken: set[str] = set()
     items = []
     for recipient in answers.recipients:
-        docx = _docx_file(letter_filename(recipient, taken), render_letter(answers, recipient))
+        docx = _stored_file(letter_filename(recipient, taken), render_letter(answers, recipient))
         items.append(
             {
                 "organisation": recipient.organisation,
@@ -303,10 +323,142 @@ def build_documents(documents: Any, data: dict[str, Any]) -> None:
             }
         )
     documents.items = items
-    documents.annex_docx = _docx_file(ANNEX_FILENAME, render_annex(answers)) if answers.annex.include else None
+    documents.annex_docx = _stored_file(ANNEX_FILENAME, render_annex(answers)) if answers.annex.include else None
     documents.annex_pdf = _pdf_of(documents.annex_docx) if documents.annex_docx else None
     every_file = [f for item in items for f in (item["docx"], item["pdf"]) if f is not None]
     every_file += [f for f in (documents.annex_docx, documents.annex_pdf) if f is not None]
     documents.zip = zip_file(every_file, filename="Stimuleringsbrieven.zip") if len(items) > 1 else None
     documents.pdf_failed = any(item["pdf"] is None for item in items)
     documents.fingerprint = answers_fingerprint(data)
+
+
+# ---------------------------------------------------------------- spreadsheets
+
+
+def example_sheet_files() -> dict[str, DAFile]:
+    """The example spreadsheet as XLSX and as CSV, to download and fill in."""
+    files = {}
+    for name, content in (("Ketenpartners-voorbeeld.xlsx", template_workbook()),
+                          ("Ketenpartners-voorbeeld.csv", template_csv())):
+        files[name.rsplit(".", 1)[1]] = _stored_file(name, content)
+    return files
+
+
+def read_uploaded_sheet(upload: Any) -> SheetResult:
+    """Read the uploaded spreadsheet; problems are reported, never raised."""
+    the_file = upload[0] if isinstance(upload, DAFileList) else upload
+    with open(the_file.path(), "rb") as handle:
+        return read_recipients(handle.read(), the_file.filename)
+
+
+def _items(title: str, texts: list[str], limit: int, css: str) -> str:
+    shown_texts = "".join(f"<li>{html.escape(text)}</li>" for text in texts[:limit])
+    more = f"<p>En nog {len(texts) - limit} meer.</p>" if len(texts) > limit else ""
+    return f'<div class="alert {css}" role="alert"><p><strong>{title}</strong></p><ul>{shown_texts}</ul>{more}</div>'
+
+
+def sheet_check_html(sheet: SheetResult) -> str:
+    """The check screen: problems, warnings, and a table of who gets which salutation."""
+    parts = []
+    if sheet.problems:
+        parts.append(_items(f"Er {'is 1 probleem' if len(sheet.problems) == 1 else f'zijn {len(sheet.problems)} problemen'}"
+                            " gevonden. Verbeter de spreadsheet en upload hem opnieuw, of ga verder met de goede"
+                            " rijen en vul de andere ketenpartners daarna zelf in.",
+                            sheet.problems, SHOWN_PROBLEMS, "alert-danger"))
+    if sheet.warnings:
+        parts.append(_items("Controleer dit:", sheet.warnings, SHOWN_PROBLEMS, "alert-warning"))
+    if sheet.ignored_columns:
+        names = ", ".join(html.escape(name) for name in sheet.ignored_columns)
+        parts.append(f"<p>Deze kolommen zijn niet gebruikt: {names}.</p>")
+    rows = preview_rows(sheet)
+    if rows:
+        body = "".join(
+            f'<tr><td>{row["row"]}</td><th scope="row">{html.escape(row["organisation"])}</th>'
+            f'<td>{html.escape(row["address"])}</td><td>{html.escape(row["salutation"])}</td></tr>'
+            for row in rows[:PREVIEW_ROWS]
+        )
+        more = (f"<p>De eerste {PREVIEW_ROWS} van {len(rows)} ketenpartners staan hierboven; ze worden allemaal gebruikt.</p>"
+                if len(rows) > PREVIEW_ROWS else "")
+        parts.append(
+            f'<table class="table table-sm psobrief-sheet"><caption>{len(rows)} ketenpartners gelezen</caption>'
+            '<thead><tr><th scope="col">Rij</th><th scope="col">Organisatie</th><th scope="col">Adres</th>'
+            f'<th scope="col">Aanhef</th></tr></thead><tbody>{body}</tbody></table>{more}'
+        )
+    return "\n".join(parts)
+
+
+def fill_recipients(recipients: Any, sheet: SheetResult) -> None:
+    """Put the spreadsheet's recipients in the interview's list (after any already there)."""
+    for data in sheet.recipients:
+        item = recipients.appendObject()
+        for key in ("organisation", "street", "postcode", "city", "country"):
+            setattr(item, key, data[key])
+        for key in ("form", "given", "tussenvoegsel", "surname", "salutation"):
+            setattr(item, key, data["contact"][key])
+        item.complete = True
+    if recipients.elements:  # len(recipients) would start docassemble's gathering questions
+        recipients.there_are_any = True
+        recipients.gathered = True  # more can be added on the review screen
+
+
+# ---------------------------------------------------------------- bulk letters
+
+
+def progress_key() -> str:
+    return f"psobrief:progress:{user_info().session}"
+
+
+def bulk_progress_html(key: str) -> str:
+    """The waiting screen's progress bar, from what the background task wrote to Redis."""
+    raw = DARedis().get(key)
+    state = json.loads(raw) if raw else {"done": 0, "total": 0, "stage": "wachten"}
+    total = max(state["total"], 1)
+    percent = int(100 * state["done"] / total)
+    label = {
+        "wachten": "De taak staat klaar om te beginnen.",
+        "brieven": f"Brief {state['done']} van {state['total']} is gemaakt.",
+        "verzamelbestand": "Het verzamelbestand om te printen wordt gemaakt.",
+        "pdf": "De PDF-bestanden worden gemaakt.",
+        "klaar": "Klaar: de downloads worden klaargezet.",
+    }.get(state["stage"], "Bezig.")
+    return (
+        f'<div class="progress mb-2" role="progressbar" aria-label="Voortgang" aria-valuenow="{percent}" '
+        f'aria-valuemin="0" aria-valuemax="100"><div class="progress-bar" style="width: {percent}%">{percent}%</div></div>'
+        f'<p aria-live="polite">{html.escape(label)}</p>'
+    )
+
+
+def run_bulk_job(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
+    """The background task: render the bundle, store its files, return their numbers."""
+    redis = DARedis()
+
+    def report(done: int, total: int, stage: str) -> None:
+        redis.set(key, json.dumps({"done": done, "total": total, "stage": stage}), ex=24 * 3600)
+
+    bundle = render_bundle(parse_answers(data), pdf=True, progress=report)
+    files = {"zip": (ZIP_FILENAME, bundle.zip_bytes()), "combined": (COMBINED_FILENAME, bundle.combined),
+             "overview": (OVERVIEW_FILENAME, bundle.overview)}
+    if bundle.combined_pdf:
+        files["combined_pdf"] = (COMBINED_FILENAME[: -len(".docx")] + ".pdf", bundle.combined_pdf)
+    if bundle.annex:
+        files["annex"] = (ANNEX_FILENAME, bundle.annex)
+    stored = {}
+    for role, (name, content) in files.items():
+        the_file = _stored_file(name, content)
+        stored[role] = {"number": the_file.number, "filename": the_file.filename,
+                        "extension": the_file.extension, "mimetype": the_file.mimetype}
+    stored["summary"] = {"letters": len(bundle.letters), "pdfs": len(bundle.pdfs), "pdf_error": bundle.pdf_error}
+    return stored
+
+
+def bulk_files(stored: dict[str, dict[str, Any]]) -> dict[str, DAFile]:
+    """The task's stored files as DAFile objects for the download screen."""
+    files = {}
+    for role, info in stored.items():
+        if role == "summary":
+            continue
+        the_file = DAFile()
+        the_file.set_random_instance_name()
+        the_file.initialize(**info)
+        files[role] = the_file
+    return files

@@ -127,11 +127,15 @@ def _safe_name(text: str, limit: int = 80) -> str:
 
 
 def letter_filename(recipient: Recipient, taken: set[str]) -> str:
-    """ "Stimuleringsbrief - <organisatie>.docx", unique within ``taken`` (which it updates)."""
+    """ "Stimuleringsbrief - <organisatie>.docx", unique within ``taken`` (which it updates).
+
+    A second letter to the same name gets " 2", a third " 3" (no brackets: docassemble
+    drops them from stored file names).
+    """
     base = f"Stimuleringsbrief - {_safe_name(recipient.organisation)}"
     name, number = f"{base}.docx", 2
     while name.lower() in taken:
-        name, number = f"{base} ({number}).docx", number + 1
+        name, number = f"{base} {number}.docx", number + 1
     taken.add(name.lower())
     return name
 

@@ -50,3 +50,32 @@ class Person:
     def press(self, name):
         self.page.get_by_role("button", name=name, exact=True).click()
         self.page.wait_for_load_state("networkidle")
+
+
+def answer_until_recipients(person, *, organisation="Bouwbedrijf De Vries & Zonen B.V.", level="PSO-Trede 2"):
+    """Answer the sender, signatory, letter and annex screens with plain, valid answers."""
+    person.heading("Stimuleringsbrief voor uw ketenpartners")
+    person.press("Beginnen")
+    person.heading("Over uw organisatie")
+    person.fill("Naam van uw organisatie", organisation)
+    person.fill("Straat en huisnummer", "Stationsstraat 12")
+    person.fill("Postcode", "3511 AB")
+    person.fill("Plaats", "Utrecht")
+    person.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@devries-bouw.nl")
+    person.press("Doorgaan")
+    person.heading("De PSO-status")
+    person.choose(level)
+    person.choose("Nee")
+    person.press("Doorgaan")
+    person.heading("Wie ondertekent de brief?")
+    person.fill("Naam", "Anna de Vries")
+    person.fill("Functie", "Directeur")
+    person.press("Doorgaan")
+    person.heading("Het onderwerp van de brief")
+    person.choose("Socialer inkopen wordt belangrijker!")
+    person.press("Doorgaan")
+    person.heading("Plaats, datum en kenmerk")
+    person.fill("Datum", "25-11-2026")
+    person.press("Doorgaan")
+    person.heading("De bijlage over uw inkoopbeleid")
+    person.press("Doorgaan")

@@ -55,6 +55,7 @@ def interview_variables(answers: dict) -> dict:
         "annex.include": annex["include"],
         "annex.measures": {key: key in annex["measures"] for key in ALL_MEASURES},
         "annex.own_measures": "\n".join(annex["own_measures"]),
+        "recipients_source": "manual",
         "review_answers": True,
     }
     for n, item in enumerate(answers["recipients"]):

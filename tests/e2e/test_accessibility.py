@@ -185,6 +185,10 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.fill("Eigen maatregelen (één per regel, optioneel)", "Wij kopen bij sociale ondernemingen")
     person.press("Doorgaan")
 
+    person.heading("Hoe wilt u de ketenpartners invoeren?")
+    person.choose("Eén voor één in deze vragenlijst")
+    person.press("Doorgaan")
+
     person.heading("Aan wie stuurt u de brief?")
     person.fill("Naam van de organisatie", "Groen B.V.")
     person.fill("Straat en huisnummer", "Laan 2")

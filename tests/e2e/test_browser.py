@@ -75,6 +75,10 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.shot("annex")
     person.press("Doorgaan")
 
+    person.heading("Hoe wilt u de ketenpartners invoeren?")
+    person.choose("Eén voor één in deze vragenlijst")
+    person.press("Doorgaan")
+
     person.heading("Aan wie stuurt u de brief?")
     person.fill("Naam van de organisatie", "Groenvoorziening De Boer")
     person.fill("Straat en huisnummer", "Dorpsweg 8")

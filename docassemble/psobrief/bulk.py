@@ -1,0 +1,186 @@
+"""Letters for a whole list of chain partners at once.
+
+One bundle per job: a ZIP with one DOCX (and PDF) per recipient, one combined DOCX (and
+PDF) with every letter on its own pages for printing, the annex alone, and an overview
+spreadsheet (recipient, salutation, file name) for envelopes or an e-mail merge.
+
+Plain Python, shared by the interview's background task, the offline renderer and the
+benchmark; PDF conversion runs LibreOffice once for all files of a job.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import sources
+from .answers import Answers
+from .dutch import attention_line, salutation
+from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letter
+
+__all__ = [
+    "COMBINED_FILENAME",
+    "OVERVIEW_FILENAME",
+    "ZIP_FILENAME",
+    "Bundle",
+    "render_bundle",
+    "combine_docx",
+    "overview_workbook",
+    "convert_to_pdf",
+    "PdfError",
+]
+
+COMBINED_FILENAME = "Alle brieven om te printen.docx"
+OVERVIEW_FILENAME = "Overzicht ketenpartners.xlsx"
+ZIP_FILENAME = "Stimuleringsbrieven.zip"
+
+Progress = Callable[[int, int, str], None]
+
+
+class PdfError(RuntimeError):
+    """LibreOffice could not convert; the DOCX files are still complete."""
+
+
+@dataclass
+class Bundle:
+    """Everything a job produced, as file name -> bytes."""
+
+    letters: dict[str, bytes] = field(default_factory=dict)  # one DOCX per recipient, in order
+    pdfs: dict[str, bytes] = field(default_factory=dict)  # the PDF of each DOCX (when converted)
+    annex: bytes | None = None
+    combined: bytes = b""
+    combined_pdf: bytes | None = None
+    overview: bytes = b""
+    salutations: list[str] = field(default_factory=list)
+    pdf_error: str = ""
+
+    def zip_bytes(self) -> bytes:
+        """The ZIP a user downloads: letters, PDFs, combined file, annex, overview."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in self.letters.items():
+                archive.writestr(f"Brieven/{name}", content)
+            for name, content in self.pdfs.items():
+                archive.writestr(f"PDF/{name}", content)
+            archive.writestr(COMBINED_FILENAME, self.combined)
+            if self.combined_pdf:
+                archive.writestr(COMBINED_FILENAME[: -len(".docx")] + ".pdf", self.combined_pdf)
+            if self.annex:
+                archive.writestr(ANNEX_FILENAME, self.annex)
+            archive.writestr(OVERVIEW_FILENAME, self.overview)
+        return out.getvalue()
+
+
+def combine_docx(documents: list[bytes]) -> bytes:
+    """One DOCX with every document in turn, each starting on a new page."""
+    from docx import Document
+    from docxcompose.composer import Composer
+
+    master = Document(io.BytesIO(documents[0]))
+    composer = Composer(master)
+    for content in documents[1:]:
+        composer.append(Document(io.BytesIO(content)))
+    out = io.BytesIO()
+    composer.save(out)
+    return out.getvalue()
+
+
+def overview_workbook(rows: list[dict[str, str]]) -> bytes:
+    """The overview spreadsheet: one row per recipient with address, salutation and file name."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    headers = ["Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand"]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Ketenpartners"
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row[key] for key in headers])
+    for column, width in zip("ABCDEFGH", (34, 34, 28, 10, 18, 12, 34, 60)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> dict[str, bytes]:
+    """PDFs of DOCX files (name -> bytes) with ONE LibreOffice run for all of them.
+
+    Starting LibreOffice costs about a second; converting a letter afterwards a fraction
+    of that, so a batch is far faster than one conversion per file. Raises PdfError.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise PdfError("LibreOffice (soffice) is niet gevonden: er zijn geen PDF-bestanden gemaakt.")
+    with tempfile.TemporaryDirectory(prefix="psobrief-pdf-") as work:
+        folder, out = Path(work) / "in", Path(work) / "out"
+        folder.mkdir()
+        names = {}
+        for number, (name, content) in enumerate(documents.items()):
+            path = folder / f"{number:05d}.docx"  # plain names: LibreOffice's command line is picky
+            path.write_bytes(content)
+            names[path.stem] = name
+        profile = Path(work) / "profile"
+        command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(out), *sorted(map(str, folder.iterdir()))]
+        env = {**os.environ, "HOME": work}
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=timeout, env=env)
+        except (subprocess.SubprocessError, OSError) as error:
+            raise PdfError(f"LibreOffice kon de documenten niet omzetten naar PDF ({error}).") from error
+        result = {}
+        for stem, name in names.items():
+            pdf = out / f"{stem}.pdf"
+            if not pdf.is_file():
+                raise PdfError(f"LibreOffice heeft van '{name}' geen PDF gemaakt.")
+            result[name[: -len(".docx")] + ".pdf"] = pdf.read_bytes()
+        return result
+
+
+def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None = None) -> Bundle:
+    """Render every letter of ``answers`` and assemble the bundle.
+
+    ``progress(done, total, stage)`` is called after each letter and at each stage.
+    """
+    report = progress or (lambda done, total, stage: None)
+    total = len(answers.recipients)
+    bundle = Bundle()
+    taken: set[str] = set()
+    overview = []
+    default_unknown = sources.unknown_salutations()[0]
+    for number, recipient in enumerate(answers.recipients, start=1):
+        name = letter_filename(recipient, taken)
+        bundle.letters[name] = render_letter(answers, recipient)
+        text = salutation(recipient.contact, default_unknown)
+        bundle.salutations.append(text)
+        overview.append({
+            "Organisatie": recipient.organisation, "T.a.v.": attention_line(recipient.contact)[len("T.a.v. "):],
+            "Straat en huisnummer": recipient.street, "Postcode": recipient.postcode, "Plaats": recipient.city,
+            "Land": recipient.country, "Aanhef": text, "Bestand": name,
+        })
+        report(number, total, "brieven")
+    bundle.annex = render_annex(answers) if answers.annex.include else None
+    report(total, total, "verzamelbestand")
+    bundle.combined = combine_docx(list(bundle.letters.values()))
+    bundle.overview = overview_workbook(overview)
+    if pdf:
+        report(total, total, "pdf")
+        try:
+            converted = convert_to_pdf({**bundle.letters, COMBINED_FILENAME: bundle.combined})
+            bundle.combined_pdf = converted.pop(COMBINED_FILENAME[: -len(".docx")] + ".pdf")
+            bundle.pdfs = converted
+        except PdfError as error:
+            bundle.pdf_error = str(error)
+    report(total, total, "klaar")
+    return bundle

@@ -1,0 +1,101 @@
+"""Letters for a whole supplier list: a 25-row spreadsheet uploaded in the browser,
+checked on screen, made by a background task with progress, downloaded as one ZIP."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import playwright.sync_api as playwright
+from conftest import docx_lines
+from person import START, Person, answer_until_recipients
+
+HEADERS = ["Organisatie", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanspreekvorm",
+           "Voornaam of voorletters", "Tussenvoegsel", "Achternaam", "Aanhef"]
+
+
+def supplier_rows(count=25):
+    """Suppliers with every form of address; returns (rows, expected salutation per organisation)."""
+    rows, expected = [], {}
+    forms = [("heer", "J.", "van den", "Berg", "Geachte heer Van den Berg,"),
+             ("mevrouw", "K.", "de", "Boer", "Geachte mevrouw De Boer,"),
+             ("neutraal", "Sam", "", "Jansen", "Geachte Sam Jansen,"),
+             ("onbekend", "", "", "", "Geachte heer, mevrouw,")]
+    for n in range(1, count + 1):
+        form, given, tussenvoegsel, surname, salutation = forms[n % len(forms)]
+        organisation = f"Leverancier {n:02d} & Zn."
+        rows.append([organisation, f"Industrieweg {n}", f"{1000 + n * 37} AB", "Utrecht", "", form,
+                     given, tussenvoegsel, surname, ""])
+        expected[organisation] = salutation
+    return rows, expected
+
+
+def spreadsheet(path, rows):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append([])  # a blank row is tolerated
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
+    rows, expected = supplier_rows(25)
+    upload = tmp_path / "leveranciers.xlsx"
+    spreadsheet(upload, rows)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", accept_downloads=True)
+    page = context.new_page()
+    person = Person(page, artifacts / "bulk")
+    page.goto(server["url"] + START)
+    answer_until_recipients(person)
+
+    person.heading("Hoe wilt u de ketenpartners invoeren?")
+    person.choose("Uit een spreadsheet (Excel of CSV)")
+    person.press("Doorgaan")
+    person.heading("Upload uw lijst met ketenpartners")
+    with page.expect_download() as example:
+        page.get_by_role("link", name="Excel (.xlsx)").click()
+    assert example.value.suggested_filename == "Ketenpartners-voorbeeld.xlsx"
+    assert openpyxl.load_workbook(io.BytesIO(open(example.value.path(), "rb").read())).active["A1"].value == "Organisatie"
+    person.shot("upload")
+    page.locator("input[type=file]").first.set_input_files(str(upload))
+    person.press("Doorgaan")
+
+    person.heading("Controleer de ketenpartners uit uw spreadsheet")
+    playwright.expect(page.get_by_text("25 ketenpartners gelezen")).to_be_visible()
+    table = page.locator("table.psobrief-sheet")
+    playwright.expect(table.get_by_role("row").filter(has_text="Leverancier 01 & Zn.")).to_contain_text("Geachte mevrouw De Boer,")
+    person.shot("check")
+    person.press("Deze ketenpartners gebruiken")
+
+    person.heading("Controleer uw antwoorden")
+    person.press("Documenten maken")
+    person.heading("Uw brieven worden gemaakt")
+    playwright.expect(page.get_by_role("progressbar")).to_be_visible()
+    person.shot("progress")
+    person.heading("Uw documenten zijn klaar", timeout=600000)
+    person.shot("downloads")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Alles downloaden (ZIP)").click()
+    archive = zipfile.ZipFile(download.value.path())
+    (artifacts / "bulk-25.zip").write_bytes(open(download.value.path(), "rb").read())
+
+    letters = sorted(n for n in archive.namelist() if n.startswith("Brieven/") and n.endswith(".docx"))
+    assert len(letters) == 25
+    assert letters[0] == "Brieven/Stimuleringsbrief - Leverancier 01 en Zn.docx"
+    for name in letters:
+        lines = docx_lines(archive.read(name))
+        organisation = next(line for line in lines if line.startswith("Leverancier"))
+        assert expected[organisation] in lines, name
+    assert len([n for n in archive.namelist() if n.startswith("PDF/")]) == 25
+    combined = docx_lines(archive.read("Alle brieven om te printen.docx"))
+    assert combined.count("Met vriendelijke groet,") == 25
+    assert combined.count("Bijlage 1. Socialer inkoopbeleid met de PSO-prestatieladder") == 25
+    overview = openpyxl.load_workbook(io.BytesIO(archive.read("Overzicht ketenpartners.xlsx"))).active
+    values = list(overview.iter_rows(values_only=True))
+    assert values[0][0] == "Organisatie" and len(values) == 26
+    assert {row[7] for row in values[1:]} == {name[len("Brieven/"):] for name in letters}
+    assert {row[0]: row[6] for row in values[1:]} == expected
+    context.close()
