@@ -18,6 +18,6 @@ setup(
     include_package_data=True,
     package_data={"docassemble.psobrief": ["data/*/*"]},
     python_requires=">=3.10",
-    install_requires=["pyyaml", "python-docx"],
+    install_requires=["pyyaml", "python-docx", "openpyxl"],
     zip_safe=False,
 )

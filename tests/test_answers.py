@@ -171,3 +171,30 @@ def test_file_names_unique():
              for name in ("Bakker", "bakker", "Bakker!", "Bäkker")]
     assert names == ["Stimuleringsbrief - Bakker.docx", "Stimuleringsbrief - bakker 2.docx",
                      "Stimuleringsbrief - Bakker 3.docx", "Stimuleringsbrief - Bakker 4.docx"]
+
+
+def test_cli_recipients_from_spreadsheet_as_bundle(tmp_path):
+    import io
+    import zipfile
+
+    csv_file = tmp_path / "leveranciers.csv"
+    csv_file.write_bytes(
+        "Organisatie;Straat en huisnummer;Postcode;Plaats;Aanspreekvorm;Voornaam of voorletters;Tussenvoegsel;Achternaam\r\n"
+        "Café Ëlse;Markt 1;1234ab;Utrecht;mevrouw;E.;van der;Veen\r\n"
+        "Bouw & Co;Weg 2;5678 CD;Breda;;;;\r\n".encode("cp1252"))
+    result = run_cli("render", EXAMPLE, "--out", tmp_path / "uit", "--recipients", csv_file, "--bundle")
+    assert result.returncode == 0, result.stderr
+    archive = zipfile.ZipFile(tmp_path / "uit" / "Stimuleringsbrieven.zip")
+    letters = sorted(n for n in archive.namelist() if n.startswith("Brieven/"))
+    assert letters == ["Brieven/Stimuleringsbrief - Bouw en Co.docx", "Brieven/Stimuleringsbrief - Cafe Else.docx"]
+    lines = docx_text(io.BytesIO(archive.read(letters[1]))).splitlines()
+    assert "Café Ëlse" in lines and "Geachte mevrouw Van der Veen," in lines
+    assert "Geachte heer, mevrouw," in docx_text(io.BytesIO(archive.read(letters[0]))).splitlines()
+
+
+def test_cli_spreadsheet_problems_in_dutch(tmp_path):
+    csv_file = tmp_path / "leveranciers.csv"
+    csv_file.write_text("Organisatie;Straat en huisnummer;Postcode;Plaats\nA;B 1;12345;C\n", encoding="utf-8")
+    result = run_cli("render", EXAMPLE, "--out", tmp_path / "uit", "--recipients", csv_file)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Rij 2: postcode '12345' is geen Nederlandse postcode." in result.stderr

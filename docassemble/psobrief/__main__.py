@@ -2,6 +2,9 @@
 
 Makes the same documents as the interview from an answers file (YAML or JSON; see
 docs/answers-format.md). With ``--pdf`` each DOCX is also converted with LibreOffice.
+With ``--recipients lijst.xlsx`` the recipients come from a spreadsheet (the interview's
+format, XLSX or CSV) instead of the answers file; ``--bundle`` writes the bulk bundle:
+one ZIP with every letter, the print file and the overview.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("answers", type=Path, help="antwoordenbestand (.yml, .yaml of .json)")
     render.add_argument("--out", type=Path, default=Path("."), help="map voor de documenten")
     render.add_argument("--pdf", action="store_true", help="ook PDF maken (LibreOffice nodig)")
+    render.add_argument("--recipients", type=Path, help="ketenpartners uit een spreadsheet (.xlsx of .csv)")
+    render.add_argument("--bundle", action="store_true",
+                        help="één ZIP met alle brieven, het verzamelbestand en het overzicht")
     args = parser.parse_args(argv)
 
     try:
@@ -55,6 +61,23 @@ def main(argv: list[str] | None = None) -> int:
     except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as error:
         print(f"{args.answers} is geen geldig YAML- of JSON-bestand: {error}", file=sys.stderr)
         return 2
+    if args.recipients:
+        from .spreadsheet import read_recipients
+
+        try:
+            sheet = read_recipients(args.recipients.read_bytes(), args.recipients.name)
+        except FileNotFoundError:
+            print(f"Het bestand {args.recipients} bestaat niet.", file=sys.stderr)
+            return 2
+        if sheet.problems or not sheet.recipients:
+            print(f"De spreadsheet {args.recipients.name} bevat fouten:", file=sys.stderr)
+            for problem in sheet.problems:
+                print(f"- {problem}", file=sys.stderr)
+            return 2
+        for warning in sheet.warnings:
+            print(f"Let op: {warning}", file=sys.stderr)
+        if isinstance(data, dict):
+            data["recipients"] = sheet.recipients
     try:
         answers = parse_answers(data, base_dir=args.answers.resolve().parent)
     except AnswersError as error:
@@ -66,6 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     from .render import render_all  # imports docassemble; needs NLTK_DATA (see README)
 
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.bundle:
+        from .bulk import ZIP_FILENAME, render_bundle
+
+        bundle = render_bundle(answers, pdf=args.pdf)
+        if bundle.pdf_error:
+            print(bundle.pdf_error, file=sys.stderr)
+        path = args.out / ZIP_FILENAME
+        path.write_bytes(bundle.zip_bytes())
+        print(path)
+        return 0
     written = []
     for filename, content in render_all(answers):
         path = args.out / filename

@@ -354,7 +354,7 @@ def read_uploaded_sheet(upload: Any) -> SheetResult:
 def _items(title: str, texts: list[str], limit: int, css: str) -> str:
     shown_texts = "".join(f"<li>{html.escape(text)}</li>" for text in texts[:limit])
     more = f"<p>En nog {len(texts) - limit} meer.</p>" if len(texts) > limit else ""
-    return f'<div class="alert {css}" role="alert"><p><strong>{title}</strong></p><ul>{shown_texts}</ul>{more}</div>'
+    return f'<div class="alert {css} psobrief-list" role="alert" tabindex="0"><p><strong>{title}</strong></p><ul>{shown_texts}</ul>{more}</div>'
 
 
 def sheet_check_html(sheet: SheetResult) -> str:

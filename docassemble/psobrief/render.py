@@ -53,9 +53,28 @@ def _template_bytes(path: Path) -> bytes:
 
 @lru_cache(maxsize=1)
 def _jinja_env():
+    """docassemble's own Jinja environment, compiling each template part only once.
+
+    docxtpl compiles the document's XML afresh on every render; with many letters from
+    one template that is most of the work, so compiled parts are kept (keyed by their
+    source, so an edited template compiles anew).
+    """
     from docassemble.base.jinja import custom_jinja_env
 
-    return custom_jinja_env()
+    env = custom_jinja_env()
+    compile_source = env.from_string
+
+    @lru_cache(maxsize=16)
+    def compiled(source: str) -> Any:
+        return compile_source(source)
+
+    def from_string(source: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(source, str):
+            return compile_source(source, *args, **kwargs)
+        return compiled(source)
+
+    env.from_string = from_string
+    return env
 
 
 def _inline_image(template: Any, path: Path, box: tuple[int, int]) -> Any:

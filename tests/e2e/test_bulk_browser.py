@@ -10,6 +10,7 @@ import openpyxl
 import playwright.sync_api as playwright
 from conftest import docx_lines
 from person import START, Person, answer_until_recipients
+from test_accessibility import Checker
 
 HEADERS = ["Organisatie", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanspreekvorm",
            "Voornaam of voorletters", "Tussenvoegsel", "Achternaam", "Aanhef"]
@@ -48,6 +49,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", accept_downloads=True)
     page = context.new_page()
     person = Person(page, artifacts / "bulk")
+    checker = Checker(page, person)
     page.goto(server["url"] + START)
     answer_until_recipients(person)
 
@@ -59,7 +61,20 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
         page.get_by_role("link", name="Excel (.xlsx)").click()
     assert example.value.suggested_filename == "Ketenpartners-voorbeeld.xlsx"
     assert openpyxl.load_workbook(io.BytesIO(open(example.value.path(), "rb").read())).active["A1"].value == "Organisatie"
-    person.shot("upload")
+    checker.check("upload")
+    # first a list with mistakes: every problem is listed, and a new upload fixes them
+    broken = tmp_path / "fouten.xlsx"
+    spreadsheet(broken, rows[:3] + [["Zonder Postcode BV", "Weg 1", "", "Ede", "", "heer", "", "", "Smit", ""],
+                                    ["Postcode Fout BV", "Weg 2", "12345", "Ede", "", "mevrouw", "", "", "Bos", ""]])
+    page.locator("input[type=file]").first.set_input_files(str(broken))
+    person.press("Doorgaan")
+    person.heading("Controleer de ketenpartners uit uw spreadsheet")
+    playwright.expect(page.get_by_text("Er zijn 2 problemen gevonden.")).to_be_visible()
+    playwright.expect(page.get_by_text("Rij 7: postcode '12345' is geen Nederlandse postcode.")).to_be_visible()
+    playwright.expect(page.get_by_text("3 ketenpartners gelezen")).to_be_visible()
+    checker.check("check-problems")
+    person.press("Een andere spreadsheet uploaden")
+    person.heading("Upload uw lijst met ketenpartners")
     page.locator("input[type=file]").first.set_input_files(str(upload))
     person.press("Doorgaan")
 
@@ -67,7 +82,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     playwright.expect(page.get_by_text("25 ketenpartners gelezen")).to_be_visible()
     table = page.locator("table.psobrief-sheet")
     playwright.expect(table.get_by_role("row").filter(has_text="Leverancier 01 & Zn.")).to_contain_text("Geachte mevrouw De Boer,")
-    person.shot("check")
+    checker.check("check")
     person.press("Deze ketenpartners gebruiken")
 
     person.heading("Controleer uw antwoorden")
@@ -76,7 +91,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     playwright.expect(page.get_by_role("progressbar")).to_be_visible()
     person.shot("progress")
     person.heading("Uw documenten zijn klaar", timeout=600000)
-    person.shot("downloads")
+    checker.check("downloads")
     with page.expect_download() as download:
         page.get_by_role("link", name="Alles downloaden (ZIP)").click()
     archive = zipfile.ZipFile(download.value.path())
@@ -98,4 +113,6 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     assert values[0][0] == "Organisatie" and len(values) == 26
     assert {row[7] for row in values[1:]} == {name[len("Brieven/"):] for name in letters}
     assert {row[0]: row[6] for row in values[1:]} == expected
+    problems = {name: details for name, *_, details in checker.rows if details}
+    assert problems == {}
     context.close()

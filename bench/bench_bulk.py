@@ -1,0 +1,178 @@
+"""Benchmark: letters for 10, 100 and 1,000 recipients, three ways, in one run.
+
+- floor: a raw docxtpl render of the template with plain Jinja (autoescaped) and a ready context
+  (no escaping, no answers checking, no ZIP): the least any approach can cost.
+- ours: docassemble.psobrief.bulk.render_bundle: every letter, the combined print file,
+  the overview spreadsheet, and the ZIP.
+- naive: what one docassemble attachment per recipient does: open the template from disk,
+  make docassemble's Jinja environment, render, save, for each recipient; then a ZIP.
+PDF: ours converts a whole job in one LibreOffice run; naive starts LibreOffice once per
+letter (as per-attachment PDF does), measured at the smallest size only.
+
+Each case runs in its own process, so its peak memory (max RSS) is its own; the import
+of docassemble (a few seconds) is outside the timing.
+
+Usage: NLTK_DATA=.state/nltk_data .venv/bin/python bench/bench_bulk.py [--sizes 10 100 1000] [--pdf-sizes 10 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "docs" / "examples" / "answers.yml"
+
+
+def answers_for(count: int):
+    from docassemble.psobrief.answers import parse_answers
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    people = data["recipients"]
+    data["recipients"] = [
+        {**copy.deepcopy(people[n % len(people)]), "organisation": f"Leverancier {n:04d} B.V."} for n in range(count)
+    ]
+    return parse_answers(data, base_dir=EXAMPLE.parent)
+
+
+def case_floor(answers) -> int:
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment
+
+    from docassemble.psobrief.context import build_context
+    from docassemble.psobrief.render import template_path
+
+    content = template_path().read_bytes()
+    context = build_context(answers, answers.recipients[0])
+    context.update(logo="", signature="")
+    size = 0
+    for recipient in answers.recipients:
+        context["recipient_address_lines"] = [recipient.organisation, recipient.street]
+        template = DocxTemplate(io.BytesIO(content))
+        template.render(context, jinja_env=Environment(autoescape=True))
+        out = io.BytesIO()
+        template.save(out)
+        size += len(out.getvalue())
+    return size
+
+
+def case_ours(answers) -> int:
+    from docassemble.psobrief.bulk import render_bundle
+
+    return len(render_bundle(answers, pdf=False).zip_bytes())
+
+
+def case_naive(answers) -> int:
+    from docassemble.base.jinja import custom_jinja_env
+    from docassemble.psobrief.context import build_context
+    from docassemble.psobrief.render import _docx_value, letter_filename, template_path
+
+    from docxtpl import DocxTemplate
+
+    taken: set[str] = set()
+    out = io.BytesIO()
+    with tempfile.TemporaryDirectory() as work, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for recipient in answers.recipients:
+            template = DocxTemplate(str(template_path()))
+            context = build_context(answers, recipient)
+            values = {key: _docx_value(template, key, value) for key, value in context.items()}
+            template.render(values, jinja_env=custom_jinja_env())
+            path = Path(work) / letter_filename(recipient, taken)
+            template.save(path)
+            archive.write(path, path.name)
+    return len(out.getvalue())
+
+
+def case_pdf_ours(answers) -> int:
+    from docassemble.psobrief.bulk import convert_to_pdf
+    from docassemble.psobrief.render import letter_filename, render_letter
+
+    taken: set[str] = set()
+    letters = {letter_filename(r, taken): render_letter(answers, r) for r in answers.recipients}
+    return sum(len(pdf) for pdf in convert_to_pdf(letters).values())
+
+
+def case_pdf_naive(answers) -> int:
+    from docassemble.psobrief.bulk import convert_to_pdf
+    from docassemble.psobrief.render import letter_filename, render_letter
+
+    taken: set[str] = set()
+    size = 0
+    for recipient in answers.recipients:
+        size += sum(len(pdf) for pdf in convert_to_pdf(
+            {letter_filename(recipient, taken): render_letter(answers, recipient)}).values())
+    return size
+
+
+CASES = {"floor": case_floor, "ours": case_ours, "naive": case_naive,
+         "pdf-ours": case_pdf_ours, "pdf-naive": case_pdf_naive}
+
+
+def child(case: str, count: int) -> None:
+    answers = answers_for(count)
+    import docassemble.base.jinja  # noqa: F401  (the import is not what we measure)
+
+    from docassemble.psobrief.render import render_letter
+
+    render_letter(answers, answers.recipients[0])  # warm: first-use costs are not per letter
+    start = time.perf_counter()
+    size = CASES[case](answers)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"case": case, "n": count, "seconds": seconds, "peak_mb": peak, "bytes": size}))
+
+
+def run(case: str, count: int) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--child", case, str(count)],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--pdf-sizes", type=int, nargs="+", default=[10, 100])
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], int(args.child[1]))
+        return
+    if not shutil.which("soffice"):
+        args.pdf_sizes = []
+        print("LibreOffice not found: PDF cases skipped")
+    print(f"{'case':10} {'recipients':>10} {'seconds':>9} {'letters/s':>10} {'peak MB':>8}")
+    results = {}
+    for count in args.sizes:
+        for case in ("floor", "ours", "naive"):
+            results[case, count] = r = run(case, count)
+            print(f"{case:10} {count:10} {r['seconds']:9.2f} {count / r['seconds']:10.1f} {r['peak_mb']:8.0f}")
+    for count in args.pdf_sizes:
+        cases = ("pdf-ours", "pdf-naive") if count == min(args.pdf_sizes) else ("pdf-ours",)
+        for case in cases:
+            results[case, count] = r = run(case, count)
+            print(f"{case:10} {count:10} {r['seconds']:9.2f} {count / r['seconds']:10.1f} {r['peak_mb']:8.0f}")
+    print()
+    for count in args.sizes:
+        ours, naive, floor = (results[c, count]["seconds"] for c in ("ours", "naive", "floor"))
+        print(f"{count:5} recipients, DOCX: ours is {naive / ours:.1f}x faster than naive; "
+              f"ours costs {ours / floor:.1f}x the raw docxtpl floor")
+    if args.pdf_sizes:
+        count = min(args.pdf_sizes)
+        ours, naive = results["pdf-ours", count]["seconds"], results["pdf-naive", count]["seconds"]
+        print(f"{count:5} recipients, PDF: one LibreOffice run is {naive / ours:.1f}x faster than one per letter")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""The bulk bundle: letters, combined print file, overview spreadsheet, ZIP, PDFs."""
+
+import copy
+import io
+import zipfile
+
+import openpyxl
+from conftest import ROOT, docx_text
+
+from docassemble.psobrief.answers import parse_answers
+from docassemble.psobrief.bulk import (
+    COMBINED_FILENAME,
+    OVERVIEW_FILENAME,
+    combine_docx,
+    render_bundle,
+)
+
+BASE = ROOT / "docs" / "examples"
+
+
+def many(example_data, count):
+    people = example_data["recipients"]
+    example_data["recipients"] = [
+        {**copy.deepcopy(people[n % 3]), "organisation": f"Leverancier {n:02d}"} for n in range(count)]
+    return parse_answers(example_data, base_dir=BASE)
+
+
+def test_bundle_of_25(example_data):
+    answers = many(example_data, 25)
+    steps = []
+    bundle = render_bundle(answers, pdf=False, progress=lambda done, total, stage: steps.append((done, total, stage)))
+    assert steps[0] == (1, 25, "brieven") and steps[24] == (25, 25, "brieven") and steps[-1][2] == "klaar"
+    assert len(bundle.letters) == 25 and bundle.pdfs == {}
+    combined = docx_text(bundle.combined)
+    assert combined.count("Met vriendelijke groet,") == 25
+    assert combined.count("Bijlage 1. Socialer inkoopbeleid met de PSO-prestatieladder") == 25
+    assert combined.count("Geachte heer Van den Berg,") == 9 and combined.count("Geachte Kim de Boer,") == 8
+    archive = zipfile.ZipFile(io.BytesIO(bundle.zip_bytes()))
+    names = archive.namelist()
+    assert len([n for n in names if n.startswith("Brieven/")]) == 25
+    assert {COMBINED_FILENAME, OVERVIEW_FILENAME, "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.docx"} <= set(names)
+    rows = list(openpyxl.load_workbook(io.BytesIO(archive.read(OVERVIEW_FILENAME))).active.iter_rows(values_only=True))
+    assert rows[0] == ("Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand")
+    assert rows[1] == ("Leverancier 00", "de heer J. van den Berg", "Kerkstraat 1", "1234 AB", "Amsterdam", None,
+                       "Geachte heer Van den Berg,", "Stimuleringsbrief - Leverancier 00.docx")
+    assert rows[3][1] is None and rows[3][6] == "Geachte relatie,"
+    assert {f"Brieven/{row[7]}" for row in rows[1:]} == {n for n in names if n.startswith("Brieven/")}
+
+
+def test_combined_letters_each_start_on_a_new_page(example_data):
+    bundle = render_bundle(many(example_data, 3), pdf=False)
+    xml = zipfile.ZipFile(io.BytesIO(bundle.combined)).read("word/document.xml").decode()
+    assert xml.count("<w:pageBreakBefore/>") == 2
+    assert len([n for n in zipfile.ZipFile(io.BytesIO(bundle.combined)).namelist() if n.startswith("word/media/")]) == 2
+
+
+def test_combining_different_documents_falls_back_to_docxcompose(example_data):
+    with_logo = render_bundle(many(copy.deepcopy(example_data), 1), pdf=False).letters
+    del example_data["sender"]["logo"]
+    without_logo = render_bundle(many(example_data, 1), pdf=False).letters
+    combined = combine_docx(list(with_logo.values()) + list(without_logo.values()))
+    assert docx_text(combined).count("Met vriendelijke groet,") == 2
+
+
+def test_pdf_in_one_libreoffice_run(example_data):
+    bundle = render_bundle(many(example_data, 3), pdf=True)
+    assert bundle.pdf_error == ""
+    assert sorted(bundle.pdfs) == [f"Stimuleringsbrief - Leverancier {n:02d}.pdf" for n in range(3)]
+    assert all(pdf.startswith(b"%PDF") for pdf in bundle.pdfs.values())
+    assert bundle.combined_pdf.startswith(b"%PDF")
+
+
+def test_pdf_failure_is_reported_not_raised(example_data, monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    bundle = render_bundle(many(example_data, 2), pdf=True)
+    assert bundle.pdf_error.startswith("LibreOffice (soffice) is niet gevonden")
+    assert len(bundle.letters) == 2 and bundle.pdfs == {}
