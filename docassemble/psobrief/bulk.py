@@ -62,9 +62,12 @@ class Bundle:
     pdf_error: str = ""
 
     def zip_bytes(self) -> bytes:
-        """The ZIP a user downloads: letters, PDFs, combined file, annex, overview."""
+        """The ZIP a user downloads: letters, PDFs, combined file, annex, overview.
+
+        DOCX, XLSX and PDF files are compressed already: they are stored, not deflated again.
+        """
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
             for name, content in self.letters.items():
                 archive.writestr(f"Brieven/{name}", content)
             for name, content in self.pdfs.items():
@@ -105,10 +108,14 @@ def combine_docx(documents: list[bytes]) -> bytes:
         out = io.BytesIO()
         composer.save(out)
         return out.getvalue()
+    from docx.oxml import parse_xml
+
     body = master.element.body
     section = body.find(qn("w:sectPr"))
     for content in documents[1:]:
-        parts = [child for child in Document(io.BytesIO(content)).element.body if child.tag != qn("w:sectPr")]
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:  # only the body: the rest is shared
+            other = parse_xml(archive.read("word/document.xml")).find(qn("w:body"))
+        parts = [child for child in other if child.tag != qn("w:sectPr")]
         if parts and parts[0].tag == qn("w:p"):
             Paragraph(parts[0], None).paragraph_format.page_break_before = True
         for part in parts:

@@ -48,6 +48,9 @@ class Person:
         self.page.wait_for_timeout(200)
 
     def press(self, name):
+        # Leave the field first: docassemble hides a field's error message when the field
+        # loses focus, which moves the buttons; a click during that move is lost.
+        self.leave_field()
         self.page.get_by_role("button", name=name, exact=True).click()
         self.page.wait_for_load_state("networkidle")
 
