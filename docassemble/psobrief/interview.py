@@ -64,6 +64,7 @@ __all__ = [
     "build_documents",
     "OWN_SUBJECT",
     "BULK_THRESHOLD",
+    "bulk_wanted",
     "read_uploaded_sheet",
     "sheet_check_html",
     "fill_recipients",
@@ -402,6 +403,11 @@ def fill_recipients(recipients: Any, sheet: SheetResult) -> None:
 
 
 # ---------------------------------------------------------------- bulk letters
+
+
+def bulk_wanted(source: str, recipients: Any) -> bool:
+    """A supplier list (or any long list) gets the bundle: print file, overview, background task."""
+    return source == "spreadsheet" or len(recipients) > BULK_THRESHOLD
 
 
 def progress_key() -> str:
