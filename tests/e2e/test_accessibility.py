@@ -74,7 +74,8 @@ class Checker:
         self.page.add_script_tag(path=str(AXE))
         violations = self.page.evaluate(
             "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
-            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))", WCAG)
+            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ' (' + "
+            "(n.failureSummary || '').split('\\n').slice(1).join(' ').trim().slice(0, 160) + ')')}))", WCAG)
         return [f"{v['impact']} {v['id']}: {', '.join(v['nodes'][:3])}" for v in violations
                 if v["impact"] in ("serious", "critical")], len(violations)
 
@@ -108,6 +109,8 @@ class Checker:
         return problems
 
     def check(self, name):
+        self.page.mouse.move(0, 0)  # no hover state, and let colour transitions finish
+        self.page.wait_for_timeout(400)
         self.person.shot(name, widths=(1280, 375))
         english = self.english()
         serious, total = self.axe()
@@ -181,6 +184,7 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     for box in page.locator("input[type=checkbox]:checked").evaluate_all("boxes => boxes.map(b => b.id)"):
         page.locator(f"label[for='{box}']").click()  # untick every measure
     person.press("Doorgaan")
+    playwright.expect(page.get_by_text("Kies ten minste één maatregel of schrijf een eigen maatregel")).to_be_visible()
     check("annex-no-measures")
     person.fill("Eigen maatregelen (één per regel, optioneel)", "Wij kopen bij sociale ondernemingen")
     person.press("Doorgaan")
@@ -197,6 +201,7 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.choose("Genderneutraal (voornaam of voorletters en achternaam)")
     person.fill("Achternaam", "Berg")
     person.press("Doorgaan")
+    playwright.expect(page.get_by_text("Vul een voornaam of voorletters in")).to_be_visible()
     check("recipient-neutral-no-name")
     person.fill("Voornaam of voorletters", "Kim")
     person.press("Doorgaan")
