@@ -229,3 +229,24 @@ def test_different_date_and_place(example_data):
     answers = parse_answers(example_data, base_dir=ROOT / "docs" / "examples")
     assert answers.letter.date == datetime.date(2027, 3, 1)
     assert "Den Haag, 1 maart 2027" in docx_text(render_letter(answers, answers.recipients[0])).splitlines()
+
+
+def test_many_letters_fast_path_gives_the_same_letters(example_data, monkeypatch):
+    """render_letters re-renders only the body after the first letter: same text, every form."""
+    import docassemble.psobrief.render as render_module
+    from docassemble.psobrief.render import render_letters
+
+    people = example_data["recipients"]
+    example_data["recipients"] = [dict(people[n % 3], organisation=f"Org {n} & <Zn>") for n in range(7)]
+    answers = parse_answers(example_data, base_dir=ROOT / "docs" / "examples")
+    expected = [docx_text(render_letter(answers, r)) for r in answers.recipients]
+    calls = []
+    full = render_module.render_letter
+    monkeypatch.setattr(render_module, "render_letter", lambda *a: calls.append(1) or full(*a))
+    letters = list(render_letters(answers, answers.recipients))
+    assert [docx_text(letter) for letter in letters] == expected
+    assert len(calls) == 1, "the fast path was not taken"
+    import docx
+
+    for letter in letters:  # each is a whole, valid document with both images
+        assert len(docx.Document(io.BytesIO(letter)).inline_shapes) == 1  # the signature (the logo is in the header)

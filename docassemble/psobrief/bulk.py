@@ -23,7 +23,7 @@ from typing import Callable
 from . import sources
 from .answers import Answers
 from .dutch import attention_line, salutation
-from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letter
+from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letters
 
 __all__ = [
     "COMBINED_FILENAME",
@@ -192,9 +192,10 @@ def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None 
     taken: set[str] = set()
     overview = []
     default_unknown = sources.unknown_salutations()[0]
+    letters = render_letters(answers, answers.recipients)
     for number, recipient in enumerate(answers.recipients, start=1):
         name = letter_filename(recipient, taken)
-        bundle.letters[name] = render_letter(answers, recipient)
+        bundle.letters[name] = next(letters)
         text = salutation(recipient.contact, default_unknown)
         bundle.salutations.append(text)
         overview.append({

@@ -38,7 +38,7 @@ from .dutch import (
     salutation,
 )
 from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, render_bundle
-from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letter
+from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letters
 from .spreadsheet import SheetResult, preview_rows, read_recipients, template_csv, template_workbook
 
 __all__ = [
@@ -313,8 +313,8 @@ def build_documents(documents: Any, data: dict[str, Any]) -> None:
     answers = parse_answers(data)
     taken: set[str] = set()
     items = []
-    for recipient in answers.recipients:
-        docx = _stored_file(letter_filename(recipient, taken), render_letter(answers, recipient))
+    for recipient, letter in zip(answers.recipients, render_letters(answers, answers.recipients)):
+        docx = _stored_file(letter_filename(recipient, taken), letter)
         items.append(
             {
                 "organisation": recipient.organisation,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -27,6 +28,7 @@ __all__ = [
     "render_letter",
     "render_annex",
     "render_all",
+    "render_letters",
     "letter_filename",
     "ANNEX_FILENAME",
 ]
@@ -131,6 +133,62 @@ def render_annex(answers: Answers) -> bytes:
     return render_docx(build_context(answers, None))
 
 
+def _parts(content: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return [(info, archive.read(info)) for info in archive.infolist()]
+
+
+
+def render_letters(answers: Answers, recipients: Iterable[Recipient]) -> Iterator[bytes]:
+    """The letters for many recipients, the same bytes-for-text as :func:`render_letter`, faster.
+
+    Between two letters of one job only the body differs (the letterhead, images, styles and
+    annex are the sender's), so after one full render each further letter renders only
+    ``word/document.xml`` with the compiled template and reuses every other part. The first
+    letter is made both ways and compared; should they ever differ, every letter is made the
+    full way.
+    """
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    recipients = list(recipients)
+    if not recipients:
+        return
+    first = render_letter(answers, recipients[0])
+    template = DocxTemplate(io.BytesIO(_template_bytes(template_path())))
+    template.render_init()
+    source = template.patch_xml(template.get_xml())
+
+    parts = _parts(first)
+    whole = next(data for info, data in parts if info.filename == "word/document.xml")
+    start, end = whole.index(b"<w:body"), whole.rindex(b"</w:body>") + len(b"</w:body>")
+
+    def document(recipient: Recipient) -> bytes:
+        """``word/document.xml`` for ``recipient``: the first letter's, with a new body."""
+        context = build_context(answers, recipient)
+        values = {key: _docx_value(template, key, value) for key, value in context.items()}
+        xml = template.render_xml_part(source, template.docx._part, values, _jinja_env())
+        body = template.fix_tables(xml)  # docxtpl's own steps after rendering the body
+        template.fix_docpr_ids(body)
+        return whole[:start] + etree.tostring(body, encoding="UTF-8") + whole[end:]
+
+    def canonical(xml: bytes) -> bytes:
+        return etree.tostring(etree.fromstring(xml), method="c14n")
+
+    fast = canonical(document(recipients[0])) == canonical(whole)
+    yield first
+    for recipient in recipients[1:]:
+        if not fast:
+            yield render_letter(answers, recipient)
+            continue
+        body = document(recipient)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for info, data in parts:
+                archive.writestr(info, body if info.filename == "word/document.xml" else data)
+        yield out.getvalue()
+
+
 def _safe_name(text: str, limit: int = 80) -> str:
     """A readable file name part that every system (and docassemble's storage) keeps as is.
 
@@ -162,7 +220,8 @@ def letter_filename(recipient: Recipient, taken: set[str]) -> str:
 def render_all(answers: Answers, recipients: Iterable[Recipient] | None = None) -> Iterator[tuple[str, bytes]]:
     """Every document of a job: one letter per recipient, then the annex alone if chosen."""
     taken: set[str] = set()
-    for recipient in answers.recipients if recipients is None else recipients:
-        yield letter_filename(recipient, taken), render_letter(answers, recipient)
+    recipients = answers.recipients if recipients is None else list(recipients)
+    for recipient, letter in zip(recipients, render_letters(answers, recipients)):
+        yield letter_filename(recipient, taken), letter
     if answers.annex.include:
         yield ANNEX_FILENAME, render_annex(answers)
