@@ -58,7 +58,6 @@ class Bundle:
     combined: bytes = b""
     combined_pdf: bytes | None = None
     overview: bytes = b""
-    salutations: list[str] = field(default_factory=list)
     pdf_error: str = ""
 
     def zip_bytes(self) -> bytes:
@@ -197,7 +196,6 @@ def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None 
         name = letter_filename(recipient, taken)
         bundle.letters[name] = next(letters)
         text = salutation(recipient.contact, default_unknown)
-        bundle.salutations.append(text)
         overview.append({
             "Organisatie": recipient.organisation, "T.a.v.": attention_line(recipient.contact)[len("T.a.v. "):],
             "Straat en huisnummer": recipient.street, "Postcode": recipient.postcode, "Plaats": recipient.city,

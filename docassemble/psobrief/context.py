@@ -12,7 +12,7 @@ from . import sources
 from .answers import Answers, Recipient
 from .dutch import address_lines, attention_line, date_line, number_word, salutation
 
-__all__ = ["build_context", "annex_context"]
+__all__ = ["build_context"]
 
 
 def _ladder_sentence(template: str) -> str:
@@ -89,9 +89,4 @@ def build_context(answers: Answers, recipient: Recipient | None) -> dict[str, An
         salutation=salutation(person, default_unknown),
     )
     return context
-
-
-def annex_context(answers: Answers) -> dict[str, Any]:
-    """Template variables for the annex alone."""
-    return build_context(answers, None)
 
