@@ -36,8 +36,8 @@ def test_all_problems_reported_at_once(example_data):
     assert len(found) == 4
     assert "Afzender: '12345' is geen Nederlandse postcode." in found[0]
     assert "Onbekende PSO-trede 'Trede 9'. Kies uit: Aspirant-status, Basistrede, PSO-Trede 1, PSO-Trede 2, PSO-Trede 3." in found[1]
-    assert found[2] == "Ketenpartner 2: de voornaam of voorletters ontbreekt."
-    assert found[3] == "Ketenpartner 3: de naam van de organisatie ontbreekt."
+    assert found[2] == "Ketenpartner 2: Vul de voornaam of voorletters in."
+    assert found[3] == "Ketenpartner 3: Vul de naam van de organisatie in."
 
 
 def test_no_recipients():
@@ -53,7 +53,8 @@ def test_not_a_mapping():
 def test_huge_value_rejected(example_data):
     example_data["recipients"][0]["organisation"] = "x" * 5000
     assert problems(example_data) == [
-        "Ketenpartner 1: de naam van de organisatie is 5000 tekens lang; het maximum is 500."]
+        "Ketenpartner 1: De naam van de organisatie is 5.000 tekens lang. Het maximum is 200 tekens: "
+        "maak de tekst korter."]
 
 
 def test_unknown_measure_and_form(example_data):
@@ -71,7 +72,80 @@ def test_missing_and_wrong_images(example_data, tmp_path):
     example_data["sender"]["signatory"]["signature"] = str(text_file)
     found = problems(example_data)
     assert "Afzender: het bestand 'bestaat-niet.png' is niet gevonden." in found
-    assert any("is geen afbeelding" in p for p in found)
+    assert any(p.startswith("Ondertekenaar: logo.txt: ") and "geen PNG- of JPG-afbeelding" in p for p in found)
+
+
+def test_image_judged_by_content_not_name(example_data, tmp_path):
+    fake = tmp_path / "logo.png"
+    fake.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\n")
+    example_data["sender"]["logo"] = str(fake)
+    found = problems(example_data)
+    assert len(found) == 1 and found[0].startswith("Afzender: logo.png: ")
+    assert "Dit bestand is een PDF, geen afbeelding." in found[0] and str(tmp_path) not in found[0]
+
+
+@pytest.mark.parametrize("typed, kept", [
+    ('Bureau "De Zon" & Co <B.V.>', 'Bureau "De Zon" & Co <B.V.>'),
+    ("&amp; {{ 7*7 }} ${ x } C:\\Users", "&amp; {{ 7*7 }} ${ x } C:\\Users"),
+    ("  veel   ruimte  ", "veel ruimte"),
+    ("a\x01b\x1fc\ufeff", "abc"),
+    ("😀 Zoë e\u0301 \u202eRTL", "😀 Zoë e\u0301 \u202eRTL"),
+])
+def test_text_kept_literally_and_invisible_characters_left_out(example_data, typed, kept):
+    example_data["recipients"][0]["organisation"] = typed
+    answers = parse_answers(example_data, base_dir=BASE)
+    assert answers.recipients[0].organisation == kept
+    removed = len(typed) - len(typed.replace("\x01", "").replace("\x1f", "").replace("\ufeff", ""))
+    if removed:
+        assert answers.notices == [f"Ketenpartner 1: In de naam van de organisatie stonden {removed} onzichtbare "
+                                   "tekens (bijvoorbeeld uit een gekopieerde tekst). Die zijn weggelaten."]
+    else:
+        assert answers.notices == []
+
+
+def test_control_characters_render_without_crash(example_data):
+    from docassemble.psobrief.render import render_letter
+
+    example_data["sender"]["name"] = "Bouw\x01bedrijf\x08 B.V."
+    example_data["annex"]["own_measures"] = ["a\x01...b"]
+    answers = parse_answers(example_data, base_dir=BASE)
+    text = docx_text(render_letter(answers, answers.recipients[0]))
+    assert "Bouwbedrijf B.V." in text
+    assert "a...b." in text  # not cut off at the control character
+
+
+@pytest.mark.parametrize("day, ok", [("01-01-0001", False), ("25-11-2026", True), ("2099-01-01", False)])
+def test_letter_date_within_two_years_back_and_one_ahead(example_data, day, ok):
+    import datetime
+
+    from docassemble.psobrief.fields import check_date
+
+    today = datetime.date(2026, 11, 25)
+    if ok:
+        assert check_date(day, today=today) == datetime.date(2026, 11, 25)
+    else:
+        with pytest.raises(ValueError, match="Kies een datum tussen 25-11-2024 en 25-11-2027"):
+            check_date(day, today=today)
+
+
+@pytest.mark.parametrize("email", ["inkoop@devries.nl", "a.b+c@sub.example.co.uk"])
+def test_good_email(example_data, email):
+    example_data["sender"]["email"] = email
+    assert parse_answers(example_data, base_dir=BASE).sender.email == email
+
+
+@pytest.mark.parametrize("email", ["geen-at.nl", "a@b", "a b@c.nl", "x@y.nl\r\nBcc: z@q.nl", "<a@b.nl>"])
+def test_bad_email_refused_in_dutch(example_data, email):
+    example_data["sender"]["email"] = email
+    assert problems(example_data) == [
+        "Afzender: Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl, zonder spaties."]
+
+
+def test_every_field_has_a_rule_the_answers_use():
+    from docassemble.psobrief import fields
+
+    assert len(fields.RULES) == 21
+    assert all(rule.max_length > 0 and rule.label for rule in fields.RULES.values())
 
 
 def test_foreign_recipient_postcode_kept(example_data):
@@ -82,7 +156,7 @@ def test_foreign_recipient_postcode_kept(example_data):
 def test_bad_date(example_data):
     example_data["letter"]["date"] = "31-02-2026"
     assert problems(example_data) == [
-        "Brief: '31-02-2026' is geen datum. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 25-11-2026."]
+        "Brief: Dit is geen datum. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 25-11-2026."]
 
 
 def run_cli(*args):
@@ -197,4 +271,4 @@ def test_cli_spreadsheet_problems_in_dutch(tmp_path):
     csv_file.write_text("Organisatie;Straat en huisnummer;Postcode;Plaats\nA;B 1;12345;C\n", encoding="utf-8")
     result = run_cli("render", EXAMPLE, "--out", tmp_path / "uit", "--recipients", csv_file)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "Rij 2: postcode '12345' is geen Nederlandse postcode." in result.stderr
+    assert "Rij 2: '12345' is geen Nederlandse postcode." in result.stderr

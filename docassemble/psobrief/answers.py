@@ -9,12 +9,13 @@ once, in Dutch, saying what to fix.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import sources
-from .dutch import FORMS_OF_ADDRESS, Person, clean, is_dutch_country, normalise_postcode
+from . import fields, images, sources
+from .dutch import FORMS_OF_ADDRESS, Person, clean
+from .fields import check_date, parse_date
 
 __all__ = [
     "AnswersError",
@@ -26,10 +27,10 @@ __all__ = [
     "Answers",
     "parse_answers",
     "parse_date",
+    "read_recipient",
+    "recipient_dict",
 ]
 
-#: Longest text accepted in one field; a letter is not the place for an essay.
-MAX_FIELD_LENGTH = 500
 
 
 class AnswersError(ValueError):
@@ -91,28 +92,15 @@ class Answers:
     letter: LetterOptions
     annex: AnnexOptions
     recipients: list[Recipient]
-
-
-def parse_date(value: Any) -> datetime.date:
-    """A date from a date object, "2026-11-25" or "25-11-2026"; ``ValueError`` otherwise."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = clean(value)
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is geen datum. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 25-11-2026.")
+    notices: list[str] = field(default_factory=list)
 
 
 class _Reader:
-    """Collects problems while reading nested answers."""
+    """Collects problems and notices while reading nested answers."""
 
     def __init__(self, base_dir: Path | None):
         self.problems: list[str] = []
+        self.notices: list[str] = []
         self.base_dir = base_dir
 
     def section(self, data: Any, key: str, where: str) -> dict:
@@ -125,25 +113,26 @@ class _Reader:
             return {}
         return value
 
-    def text(self, data: dict, key: str, where: str, label: str, required: bool = True) -> str:
-        value = clean(data.get(key))
-        if required and not value:
-            self.problems.append(f"{where}: {label} ontbreekt.")
-        elif len(value) > MAX_FIELD_LENGTH:
-            self.problems.append(
-                f"{where}: {label} is {len(value)} tekens lang; het maximum is {MAX_FIELD_LENGTH}."
-            )
-            value = value[:MAX_FIELD_LENGTH]
-        return value
+    def field(self, data: dict, name: str, rule_key: str, where: str, *, required: bool | None = None,
+              country: str = "") -> str:
+        """The value of ``data[name]`` checked by the field rule ``rule_key`` (see :mod:`.fields`).
 
-    def postcode(self, value: str, where: str, country: str = "") -> str:
-        if not value or not is_dutch_country(country):
-            return value
-        try:
-            return normalise_postcode(value)
-        except ValueError as error:
-            self.problems.append(f"{where}: {error}")
-            return value
+        ``required`` overrides the rule where another answer decides (a surname is
+        needed unless no contact person is known).
+        """
+        value = data.get(name) if isinstance(data, dict) else None
+        if isinstance(value, (dict, list)):
+            self.problems.append(f"{where}: '{name}' moet een tekst zijn.")
+            return ""
+        result = fields.check(rule_key, value, country=country)
+        rule = fields.rule(rule_key)
+        if required and not result.value and not result.problems:
+            result.problems.append(f"Vul {rule.label} in.")
+        if required is False and not result.value:
+            result.problems = []
+        self.problems += [f"{where}: {problem}" for problem in result.problems]
+        self.notices += [f"{where}: {notice}" for notice in result.notices]
+        return result.value
 
     def flag(self, data: dict, key: str, where: str, default: bool) -> bool:
         value = data.get(key, default)
@@ -156,10 +145,11 @@ class _Reader:
             return True
         if text in {"nee", "no", "false", "0", "onwaar"}:
             return False
-        self.problems.append(f"{where}: '{key}' moet ja of nee zijn, niet '{value}'.")
+        self.problems.append(f"{where}: '{key}' moet ja of nee zijn, niet '{clean(value)[:40]}'.")
         return default
 
     def image(self, data: dict, key: str, where: str) -> Path | None:
+        """An image file, checked by its content (PNG or JPEG, not too large, not damaged)."""
         value = data.get(key)
         if not value:
             return None
@@ -167,12 +157,12 @@ class _Reader:
         if not path.is_absolute() and self.base_dir is not None:
             path = self.base_dir / path
         if not path.is_file():
-            self.problems.append(f"{where}: het bestand '{value}' is niet gevonden.")
+            self.problems.append(f"{where}: het bestand '{path.name}' is niet gevonden.")
             return None
-        if path.suffix.lower() not in {".png", ".jpg", ".jpeg", ".gif", ".bmp"}:
-            self.problems.append(
-                f"{where}: '{value}' is geen afbeelding. Gebruik een PNG- of JPG-bestand."
-            )
+        try:
+            images.check_image(path.read_bytes())
+        except images.ImageProblem as problem:
+            self.problems.append(f"{where}: {path.name}: {problem}")
             return None
         return path
 
@@ -180,13 +170,13 @@ class _Reader:
 def _read_sender(reader: _Reader, data: dict) -> Sender:
     where = "Afzender"
     sender = reader.section(data, "sender", where)
-    name = reader.text(sender, "name", where, "de naam van de organisatie")
-    street = reader.text(sender, "street", where, "straat en huisnummer")
-    postcode = reader.postcode(reader.text(sender, "postcode", where, "de postcode"), where)
-    city = reader.text(sender, "city", where, "de plaats")
-    email = reader.text(sender, "email", where, "het e-mailadres")
+    name = reader.field(sender, "name", "sender.name", where)
+    street = reader.field(sender, "street", "sender.street", where)
+    postcode = reader.field(sender, "postcode", "sender.postcode", where)
+    city = reader.field(sender, "city", "sender.city", where)
+    email = reader.field(sender, "email", "sender.email", where)
     logo = reader.image(sender, "logo", where)
-    level = clean(sender.get("pso_level"))
+    level = clean(sender.get("pso_level"))[:60]
     try:
         level = sources.ladder_level(level)["id"]
     except ValueError as error:
@@ -202,8 +192,8 @@ def _read_sender(reader: _Reader, data: dict) -> Sender:
         pso_level=level,
         pso30=pso30,
         signatory=Signatory(
-            name=reader.text(signatory, "name", "Ondertekenaar", "de naam"),
-            function=reader.text(signatory, "function", "Ondertekenaar", "de functie"),
+            name=reader.field(signatory, "name", "sender.signatory.name", "Ondertekenaar"),
+            function=reader.field(signatory, "function", "sender.signatory.function", "Ondertekenaar"),
             signature=reader.image(signatory, "signature", "Ondertekenaar"),
         ),
         logo=logo,
@@ -213,79 +203,105 @@ def _read_sender(reader: _Reader, data: dict) -> Sender:
 def _read_letter(reader: _Reader, data: dict, sender: Sender) -> LetterOptions:
     where = "Brief"
     letter = data.get("letter") or {}
-    subject = reader.text(letter, "subject", where, "het onderwerp", required=False)
+    if not isinstance(letter, dict):
+        reader.problems.append(f"{where}: 'letter' moet een lijst van velden zijn.")
+        letter = {}
+    subject = reader.field(letter, "subject", "letter.subject", where)
     day = datetime.date.today()
     if letter.get("date"):
         try:
-            day = parse_date(letter["date"])
+            day = check_date(letter["date"])
         except ValueError as error:
             reader.problems.append(f"{where}: {error}")
     return LetterOptions(
         subject=subject or sources.subject_lines()[0],
-        place=reader.text(letter, "place", where, "de plaats", required=False) or sender.city,
+        place=reader.field(letter, "place", "letter.place", where) or sender.city,
         date=day,
-        reference=reader.text(letter, "reference", where, "het kenmerk", required=False),
+        reference=reader.field(letter, "reference", "letter.reference", where),
     )
 
 
 def _read_annex(reader: _Reader, data: dict) -> AnnexOptions:
     where = "Bijlage"
     annex = data.get("annex") or {}
+    if not isinstance(annex, dict):
+        reader.problems.append(f"{where}: 'annex' moet een lijst van velden zijn.")
+        annex = {}
     known = [measure["id"] for measure in sources.measures()]
     chosen = annex.get("measures", known)
     if not isinstance(chosen, list):
         reader.problems.append(f"{where}: 'measures' moet een lijst zijn.")
         chosen = known
-    unknown = [str(item) for item in chosen if item not in known]
+    unknown = [clean(item)[:40] for item in chosen if item not in known]
     if unknown:
         reader.problems.append(
             f"{where}: onbekende maatregel(en) {', '.join(unknown)}. Kies uit: {', '.join(known)}."
         )
     own = annex.get("own_measures") or []
-    if isinstance(own, str):
-        own = own.splitlines()
+    if isinstance(own, list):
+        own = "\n".join(clean(item) if not isinstance(item, str) else item for item in own)
+    own_text = reader.field({"own_measures": own}, "own_measures", "annex.own_measures", where)
     return AnnexOptions(
         include=reader.flag(annex, "include", where, True),
         measures=[item for item in known if item in chosen],
-        own_measures=[clean(text) for text in own if clean(text)],
+        own_measures=own_text.splitlines(),
     )
 
 
-def _read_recipient(reader: _Reader, data: Any, number: int) -> Recipient:
-    where = f"Ketenpartner {number}"
+def read_recipient(data: Any, where: str) -> tuple[Recipient, list[str], list[str]]:
+    """One recipient in the answers format: the recipient, its problems and notices.
+
+    ``where`` starts every message ("Ketenpartner 3", "Rij 7"). The spreadsheet reader
+    and :func:`parse_answers` both use it, so a row and an answers file follow one rule.
+    """
+    reader = _Reader(None)
+    recipient = _read_recipient(reader, data, where)
+    return recipient, reader.problems, reader.notices
+
+
+def _read_recipient(reader: _Reader, data: Any, where: str) -> Recipient:
     if not isinstance(data, dict):
         reader.problems.append(f"{where}: verwacht de velden van een ketenpartner.")
         data = {}
     contact = data.get("contact") or {}
+    if not isinstance(contact, dict):
+        reader.problems.append(f"{where}: 'contact' moet een lijst van velden zijn.")
+        contact = {}
     form = clean(contact.get("form") or "onbekend").lower()
     if form not in FORMS_OF_ADDRESS:
         reader.problems.append(
-            f"{where}: aanspreekvorm '{form}' bestaat niet. Kies uit: {', '.join(FORMS_OF_ADDRESS)}."
+            f"{where}: aanspreekvorm '{form[:40]}' bestaat niet. Kies uit: {', '.join(FORMS_OF_ADDRESS)}."
         )
         form = "onbekend"
     person = Person(
         form=form,
-        given=reader.text(contact, "given", where, "de voornaam of voorletters", required=form == "neutraal"),
-        tussenvoegsel=reader.text(contact, "tussenvoegsel", where, "het tussenvoegsel", required=False),
-        surname=reader.text(contact, "surname", where, "de achternaam", required=form != "onbekend"),
-        salutation=reader.text(contact, "salutation", where, "de aanhef", required=False),
+        given=reader.field(contact, "given", "recipient.contact.given", where, required=form == "neutraal"),
+        tussenvoegsel=reader.field(contact, "tussenvoegsel", "recipient.contact.tussenvoegsel", where),
+        surname=reader.field(contact, "surname", "recipient.contact.surname", where, required=form != "onbekend"),
+        salutation=reader.field(contact, "salutation", "recipient.contact.salutation", where),
     )
-    country = reader.text(data, "country", where, "het land", required=False)
+    country = reader.field(data, "country", "recipient.country", where)
     return Recipient(
-        organisation=reader.text(data, "organisation", where, "de naam van de organisatie"),
-        street=reader.text(data, "street", where, "straat en huisnummer"),
-        postcode=reader.postcode(reader.text(data, "postcode", where, "de postcode"), where, country),
-        city=reader.text(data, "city", where, "de plaats"),
+        organisation=reader.field(data, "organisation", "recipient.organisation", where),
+        street=reader.field(data, "street", "recipient.street", where),
+        postcode=reader.field(data, "postcode", "recipient.postcode", where, country=country),
+        city=reader.field(data, "city", "recipient.city", where),
         contact=person,
         country=country,
     )
+
+
+def recipient_dict(recipient: Recipient) -> dict[str, Any]:
+    """A recipient back in the answers format (the inverse of :func:`read_recipient`)."""
+    return asdict(recipient)
 
 
 def parse_answers(data: Any, base_dir: Path | None = None) -> Answers:
     """Check answers in the answers format and return them as :class:`Answers`.
 
     ``base_dir`` resolves relative image paths (logo, signature). Raises
-    :class:`AnswersError` listing every problem found.
+    :class:`AnswersError` listing every problem found. What was changed without being a
+    problem (an invisible character left out) is in ``Answers.notices``.
     """
     reader = _Reader(base_dir)
     if not isinstance(data, dict):
@@ -297,7 +313,7 @@ def parse_answers(data: Any, base_dir: Path | None = None) -> Answers:
     if not isinstance(raw_recipients, list) or not raw_recipients:
         reader.problems.append("Ketenpartners: geef ten minste één ketenpartner op.")
         raw_recipients = []
-    recipients = [_read_recipient(reader, item, n) for n, item in enumerate(raw_recipients, start=1)]
+    recipients = [_read_recipient(reader, item, f"Ketenpartner {n}") for n, item in enumerate(raw_recipients, start=1)]
     if reader.problems:
         raise AnswersError(reader.problems)
-    return Answers(sender=sender, letter=letter, annex=annex, recipients=recipients)
+    return Answers(sender=sender, letter=letter, annex=annex, recipients=recipients, notices=reader.notices)

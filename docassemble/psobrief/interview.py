@@ -11,6 +11,8 @@ import hashlib
 import html
 import json
 import re
+import traceback
+from collections.abc import Callable
 from typing import Any
 
 from docassemble.base.util import (
@@ -25,27 +27,23 @@ from docassemble.base.util import (
     zip_file,
 )
 
-from . import sources
-from .answers import parse_answers, parse_date
-from .dutch import (
-    FORMS_OF_ADDRESS,
-    Person,
-    attention_line,
-    clean,
-    long_date,
-    is_dutch_country,
-    normalise_postcode,
-    salutation,
-)
+from . import fields, images, sources
+from .answers import AnswersError, parse_answers
+from .dutch import FORMS_OF_ADDRESS, Person, attention_line, clean, long_date, salutation
+from .fields import parse_date
 from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, render_bundle
 from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letters
 from .spreadsheet import SheetResult, preview_rows, read_recipients, template_csv, template_workbook
 
 __all__ = [
-    "valid_postcode",
-    "valid_date",
+    "field_check",
+    "field_max",
+    "checked",
+    "print_image",
+    "answers_report",
+    "problems_html",
+    "notices_html",
     "dutch_date",
-    "normalise_postcode",
     "ladder_choices",
     "subject_choices",
     "measure_choices",
@@ -61,7 +59,7 @@ __all__ = [
     "recipient_preview",
     "collect_answers",
     "answers_fingerprint",
-    "build_documents",
+    "make_documents",
     "OWN_SUBJECT",
     "BULK_THRESHOLD",
     "bulk_wanted",
@@ -86,22 +84,38 @@ SHOWN_PROBLEMS = 30
 OWN_SUBJECT = "eigen"
 
 
-def valid_postcode(value: str) -> bool:
-    """``validate:`` for a Dutch postcode field: a Dutch message says what to fix."""
-    try:
-        normalise_postcode(value)
-    except ValueError as error:
-        validation_error(str(error))
-    return True
+def _refuse(message: str, field: str | None = None) -> None:
+    """A Dutch message on the screen; escaped, because the screen shows it as HTML."""
+    validation_error(html.escape(message, quote=False), field=field)
 
 
-def valid_date(value: str) -> bool:
-    """``validate:`` for a date typed the Dutch way (dd-mm-jjjj)."""
-    try:
-        parse_date(value)
-    except ValueError as error:
-        validation_error(str(error))
-    return True
+def field_check(key: str, required: bool | None = None) -> Callable[[Any], bool]:
+    """``validate:`` for a field: the answers contract's rule (see :mod:`.fields`).
+
+    docassemble's REST API skips ``validate:``; the documents step checks the same
+    rules again through :func:`.answers.parse_answers`.
+    """
+
+    def validate(value: Any) -> bool:
+        result = fields.check(key, value)
+        rule = fields.rule(key)
+        if required and not result.value and not result.problems:
+            result.problems.append(f"Vul {rule.label} in.")
+        if result.problems:
+            _refuse(" ".join(result.problems))
+        return True
+
+    return validate
+
+
+def field_max(key: str) -> int:
+    """``maxlength:`` of a field, from its rule (the browser's check; the server checks too)."""
+    return fields.rule(key).max_length
+
+
+def checked(key: str, value: Any, country: str = "") -> str:
+    """The value as the documents will use it (a postcode "3511ab" -> "3511 AB")."""
+    return fields.check(key, value, country=country).value
 
 
 def dutch_date(value: Any) -> str:
@@ -193,19 +207,23 @@ def _person(recipient: Any) -> Person:
 
 
 def recipient_problems(recipient: Any) -> None:
-    """``validation code`` of the recipient screen: Dutch messages at the right field.
+    """``validation code`` of the recipient screen: the rules that need two fields.
 
+    A Dutch postcode is required only for an address in the Netherlands; a surname
+    unless no contact person is known; first name or initials for a neutral salutation.
     A valid Dutch postcode is stored normalised ("1234ab" -> "1234 AB").
     """
-    if is_dutch_country(_value(recipient, "country")):
-        try:
-            recipient.postcode = normalise_postcode(recipient.postcode)
-        except ValueError as error:
-            validation_error(f"{error} Woont deze ketenpartner in het buitenland? Vul dan het land in.",
-                             field="recipients[i].postcode")
-    if recipient.form == "neutraal" and not clean(_value(recipient, "given")):
-        validation_error("Vul een voornaam of voorletters in: een genderneutrale aanhef noemt de hele naam.",
-                         field="recipients[i].given")
+    result = fields.check("recipient.postcode", recipient.postcode,
+                          country=_value(recipient, "country"))
+    if result.problems:
+        _refuse(" ".join(result.problems), field="recipients[i].postcode")
+    recipient.postcode = result.value
+    if recipient.form != "onbekend" and not fields.check("recipient.contact.surname", _value(recipient, "surname")).value:
+        _refuse("Vul de achternaam in, of kies bij Aanspreekvorm 'Geen contactpersoon bekend'.",
+                field="recipients[i].surname")
+    if recipient.form == "neutraal" and not fields.check("recipient.contact.given", _value(recipient, "given")).value:
+        _refuse("Vul een voornaam of voorletters in: een genderneutrale aanhef noemt de hele naam.",
+                field="recipients[i].given")
 
 
 def recipient_preview(recipient: Any) -> dict[str, str]:
@@ -226,6 +244,26 @@ def _image_path(files: Any) -> str | None:
     return None
 
 
+def print_image(upload: Any, role: str, field: str) -> DAFile | None:
+    """``validation code`` for a logo or signature upload.
+
+    The file is judged by its content (PNG or JPEG, not damaged, not too many pixels);
+    a problem is a Dutch message at the upload field. What is stored for the letters is
+    a copy scaled to its printed size, so a 15 MB photo makes small letters.
+    """
+    path = _image_path(upload)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            content, extension = images.print_ready(handle.read(images.MAX_BYTES + 1), role)
+    except images.ImageProblem as problem:
+        _refuse(str(problem), field=field)
+    except OSError:
+        _refuse("Het bestand kon niet worden gelezen. Kies het nog eens.", field=field)
+    return _stored_file(f"{role}.{extension}", content)
+
+
 def collect_answers(sender: Any, letter: Any, annex: Any, recipients: Any) -> dict[str, Any]:
     """The interview's answers in the answers format (see docs/answers-format.md)."""
     subject = letter.subject_choice
@@ -239,19 +277,19 @@ def collect_answers(sender: Any, letter: Any, annex: Any, recipients: Any) -> di
             "postcode": sender.postcode,
             "city": sender.city,
             "email": sender.email,
-            "logo": _image_path(_value(sender, "logo")),
+            "logo": _image_path(_value(sender, "logo_print")),
             "pso_level": sender.pso_level,
             "pso30": bool(sender.pso30),
             "signatory": {
                 "name": sender.signatory.name,
                 "function": sender.signatory.function,
-                "signature": _image_path(_value(sender.signatory, "signature")),
+                "signature": _image_path(_value(sender.signatory, "signature_print")),
             },
         },
         "letter": {
             "subject": subject,
             "place": letter.place,
-            "date": parse_date(letter.date).isoformat(),
+            "date": letter.date,
             "reference": _value(letter, "reference"),
         },
         "annex": {
@@ -303,14 +341,47 @@ def _pdf_of(docx: DAFile) -> DAFile | None:
         return None
 
 
-def build_documents(documents: Any, data: dict[str, Any]) -> None:
-    """Render every document for ``data`` into ``documents`` (a DAObject).
+def answers_report(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What the answers contract says of the interview's answers: problems and notices.
 
-    Sets ``documents.items`` (one dict per recipient: name, docx, pdf, salutation),
-    ``documents.annex_docx`` / ``annex_pdf`` (or None), ``documents.zip`` (or None
-    for a single recipient), ``documents.pdf_failed`` and ``documents.fingerprint``.
+    Answers given through the browser already passed the same rules; answers set over
+    docassemble's REST API (which runs no ``validate:``) are caught here, before any
+    document is made.
     """
-    answers = parse_answers(data)
+    try:
+        return {"problems": [], "notices": parse_answers(data).notices}
+    except AnswersError as error:
+        return {"problems": error.problems, "notices": []}
+
+
+def make_documents(documents: Any, data: dict[str, Any]) -> None:
+    """Render every document for ``data`` into ``documents`` (a DAObject), never raising.
+
+    Sets ``documents.items`` (one dict per recipient: organisation, salutation, docx,
+    pdf), ``documents.annex_docx`` / ``annex_pdf`` (or None), ``documents.zip`` (or None
+    for a single recipient), ``documents.pdf_failed``, ``documents.notices`` and
+    ``documents.fingerprint``. When the answers break a rule, ``documents.problems``
+    lists them in Dutch; when anything else fails, ``documents.failed`` is True and the
+    details go to the server's log, not to the screen.
+    """
+    documents.problems, documents.failed = [], False
+    try:
+        answers = parse_answers(data)
+    except AnswersError as error:
+        documents.problems = error.problems
+        return
+    try:
+        _build(documents, answers)
+    except Exception as error:  # never a stack trace or a path on the screen
+        log(f"psobrief: making the documents failed: {error.__class__.__name__}: {error}\n"
+            f"{traceback.format_exc()}")
+        documents.failed = True
+        return
+    documents.notices = answers.notices
+    documents.fingerprint = answers_fingerprint(data)
+
+
+def _build(documents: Any, answers: Any) -> None:
     taken: set[str] = set()
     items = []
     for recipient, letter in zip(answers.recipients, render_letters(answers, answers.recipients)):
@@ -329,8 +400,8 @@ def build_documents(documents: Any, data: dict[str, Any]) -> None:
     every_file = [f for item in items for f in (item["docx"], item["pdf"]) if f is not None]
     every_file += [f for f in (documents.annex_docx, documents.annex_pdf) if f is not None]
     documents.zip = zip_file(every_file, filename="Stimuleringsbrieven.zip") if len(items) > 1 else None
-    documents.pdf_failed = any(item["pdf"] is None for item in items)
-    documents.fingerprint = answers_fingerprint(data)
+    documents.pdf_failed = any(item["pdf"] is None for item in items) or (
+        documents.annex_docx is not None and documents.annex_pdf is None)
 
 
 # ---------------------------------------------------------------- spreadsheets
@@ -356,6 +427,18 @@ def _items(title: str, texts: list[str], limit: int, css: str) -> str:
     shown_texts = "".join(f"<li>{html.escape(text)}</li>" for text in texts[:limit])
     more = f"<p>En nog {len(texts) - limit} meer.</p>" if len(texts) > limit else ""
     return f'<div class="alert {css} psobrief-list" role="alert" tabindex="0"><p><strong>{title}</strong></p><ul>{shown_texts}</ul>{more}</div>'
+
+
+def problems_html(problems: list[str]) -> str:
+    """The answers that break a rule, as a list a screen reader announces."""
+    return _items("Dit moet worden aangepast:", problems, len(problems), "alert-danger")
+
+
+def notices_html(notices: list[str]) -> str:
+    """What was changed in the answers without being a problem (or nothing)."""
+    if not notices:
+        return ""
+    return _items("Let op:", notices, SHOWN_PROBLEMS, "alert-warning")
 
 
 def sheet_check_html(sheet: SheetResult) -> str:
@@ -441,7 +524,8 @@ def run_bulk_job(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
     def report(done: int, total: int, stage: str) -> None:
         redis.set(key, json.dumps({"done": done, "total": total, "stage": stage}), ex=24 * 3600)
 
-    bundle = render_bundle(parse_answers(data), pdf=True, progress=report)
+    answers = parse_answers(data)
+    bundle = render_bundle(answers, pdf=True, progress=report)
     files = {"zip": (ZIP_FILENAME, bundle.zip_bytes()), "combined": (COMBINED_FILENAME, bundle.combined),
              "overview": (OVERVIEW_FILENAME, bundle.overview)}
     if bundle.combined_pdf:
@@ -453,7 +537,8 @@ def run_bulk_job(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
         the_file = _stored_file(name, content)
         stored[role] = {"number": the_file.number, "filename": the_file.filename,
                         "extension": the_file.extension, "mimetype": the_file.mimetype}
-    stored["summary"] = {"letters": len(bundle.letters), "pdfs": len(bundle.pdfs), "pdf_error": bundle.pdf_error}
+    stored["summary"] = {"letters": len(bundle.letters), "pdfs": len(bundle.pdfs), "pdf_error": bundle.pdf_error,
+                         "notices": answers.notices}
     return stored
 
 

@@ -28,9 +28,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .answers import MAX_FIELD_LENGTH
+from . import fields
+from .answers import read_recipient, recipient_dict
 from .dutch import FORMS_OF_ADDRESS, Person, address_lines, attention_line, clean, is_dutch_country
-from .dutch import normalise_postcode, salutation
+from .dutch import salutation
+from .fields import strip_invisible
 
 __all__ = [
     "COLUMNS",
@@ -618,7 +620,7 @@ def _collect_table(rows: Iterator[Row]) -> _Table:
 
 
 def _cell_problem(number: int, column: str, value: Any, text: str) -> str | None:
-    """What is wrong with a cell whatever the row says: no formula result, an error value, length."""
+    """What is wrong with a cell whatever the row says: no formula result, an error value."""
     if value is _UNCACHED:
         return (
             f"Rij {number}: de formule in kolom {column} heeft geen opgeslagen uitkomst. Open het "
@@ -626,8 +628,6 @@ def _cell_problem(number: int, column: str, value: Any, text: str) -> str | None
         )
     if text.upper() in _ERROR_VALUES:
         return f"Rij {number}: kolom {column} bevat de foutwaarde {text}. Vul de juiste waarde in."
-    if len(text) > MAX_FIELD_LENGTH:
-        return f"Rij {number}: {column} is {len(text)} tekens lang; het maximum is {MAX_FIELD_LENGTH}."
     return None
 
 
@@ -638,15 +638,16 @@ def _row_texts(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], dict
     for column in COLUMNS:
         value = cells.get(column)
         texts[column] = "" if value is _UNCACHED else _text(value)
-        problem = _cell_problem(number, column, value, texts[column])
+        problem = _cell_problem(number, column, value, strip_invisible(texts[column])[0])
         if problem:
             broken[column] = problem
+            texts[column] = ""
     return texts, broken
 
 
 def _row_form(number: int, texts: dict[str, str], broken: dict[str, str]) -> tuple[str, list[str]]:
     """The form of address (a key of FORMS_OF_ADDRESS) and any problem with it."""
-    typed = texts["Aanspreekvorm"]
+    typed = strip_invisible(texts["Aanspreekvorm"])[0]
     if "Aanspreekvorm" in broken:
         return "onbekend", []
     if _form_key(typed):
@@ -654,59 +655,21 @@ def _row_form(number: int, texts: dict[str, str], broken: dict[str, str]) -> tup
         if form:
             return form, []
         return "onbekend", [
-            f"Rij {number}: aanspreekvorm '{typed}' is onbekend. Kies heer, mevrouw, neutraal of onbekend."
+            f"Rij {number}: aanspreekvorm '{typed[:40]}' is onbekend. Kies heer, mevrouw, neutraal of onbekend."
         ]
-    if texts["Achternaam"]:
+    if strip_invisible(texts["Achternaam"])[0]:
         return "onbekend", [
-            f"Rij {number}: de aanspreekvorm is leeg, maar er staat wel een achternaam "
-            f"({texts['Achternaam']}). Vul heer, mevrouw, neutraal of onbekend in."
+            f"Rij {number}: de aanspreekvorm is leeg, maar er staat wel een achternaam. "
+            "Vul heer, mevrouw, neutraal of onbekend in."
         ]
     return "onbekend", []
 
 
-def _row_postcode(number: int, texts: dict[str, str], broken: dict[str, str]) -> tuple[str, list[str]]:
-    """The postcode, normalised when the address is Dutch."""
-    postcode = texts["Postcode"]
-    if not postcode or "Postcode" in broken or not is_dutch_country(texts["Land"]):
-        return postcode, []
-    try:
-        return normalise_postcode(postcode), []
-    except ValueError as error:
-        return postcode, [
-            f"Rij {number}: postcode {error} Ligt het adres in het buitenland, vul dan de kolom Land in."
-        ]
-
-
-def _row_required(number: int, texts: dict[str, str], broken: dict[str, str], form: str) -> list[str]:
-    """Problems about empty fields that this row needs (a cell already reported is not repeated)."""
-
-    def missing(column: str) -> bool:
-        return not texts[column] and column not in broken
-
-    labels = {
-        "Organisatie": "de naam van de organisatie",
-        "Straat en huisnummer": "straat en huisnummer",
-        "Postcode": "de postcode",
-        "Plaats": "de plaats",
-    }
-    problems = [
-        f"Rij {number}: {label} ontbreekt (kolom {column})."
-        for column, label in labels.items()
-        if missing(column)
-    ]
-    if form != "onbekend" and missing("Achternaam"):
-        problems.append(f"Rij {number}: de achternaam ontbreekt; die is nodig bij aanspreekvorm {form}.")
-    if form == "neutraal" and missing("Voornaam of voorletters"):
-        problems.append(
-            f"Rij {number}: de voornaam of voorletters ontbreken; die zijn nodig bij aanspreekvorm neutraal."
-        )
-    return problems
-
-
-def _recipient_dict(texts: dict[str, str], form: str, postcode: str) -> dict:
-    """One recipient in the answers format (every key present, empty when not given)."""
+def _recipient_dict(texts: dict[str, str], form: str) -> dict:
+    """One row in the answers format (every key present, empty when not given)."""
     recipient: dict[str, Any] = {key: texts[column] for column, key in COLUMNS.items() if "." not in key}
-    recipient.update(postcode=postcode, country="" if is_dutch_country(texts["Land"]) else texts["Land"])
+    if is_dutch_country(texts["Land"]):
+        recipient["country"] = ""
     recipient["contact"] = {
         key.split(".", 1)[1]: texts[column] for column, key in COLUMNS.items() if key.startswith("contact.")
     }
@@ -715,26 +678,32 @@ def _recipient_dict(texts: dict[str, str], form: str, postcode: str) -> dict:
 
 
 def _read_row(number: int, cells: dict[str, Any]) -> tuple[dict | None, list[str], list[str]]:
-    """One data row: the recipient (None if it has problems), its problems and warnings."""
+    """One data row: the recipient (None if it has problems), its problems and warnings.
+
+    The row is checked by the answers contract (:func:`.answers.read_recipient`), the
+    same rules as a screen and an answers file; a cell already reported as unusable
+    is not reported again as missing.
+    """
     texts, broken = _row_texts(number, cells)
     form, form_problems = _row_form(number, texts, broken)
-    postcode, postcode_problems = _row_postcode(number, texts, broken)
-    problems = list(broken.values()) + form_problems + postcode_problems
-    problems += _row_required(number, texts, broken, form)
-    found = []
+    recipient, problems, notices = read_recipient(_recipient_dict(texts, form), f"Rij {number}")
+    hidden = tuple(f"Rij {number}: {fields.RULES[key].name} "
+                   for key in (f"recipient.{COLUMNS[column]}" for column in broken) if key in fields.RULES)
+    problems = list(broken.values()) + form_problems + [p for p in problems if not p.startswith(hidden)]
+    found = list(notices)
     if texts["Aanhef"] and form != "onbekend":
         found.append(
-            f"Rij {number}: de aanhef '{texts['Aanhef']}' wordt niet gebruikt; die geldt alleen bij "
+            f"Rij {number}: de aanhef in de kolom Aanhef wordt niet gebruikt; die geldt alleen bij "
             "aanspreekvorm onbekend."
         )
-    if (texts["Organisatie"], texts["Straat en huisnummer"]) == _EXAMPLE_ROW[:2]:
+    if (recipient.organisation, recipient.street) == _EXAMPLE_ROW[:2]:
         found.append(
             f"Rij {number} is de voorbeeldregel uit de voorbeeldspreadsheet ({_EXAMPLE_ROW[0]}). "
             "Haal die weg als u deze brief niet wilt maken."
         )
     if problems:
         return None, problems, found
-    return _recipient_dict(texts, form, postcode), [], found
+    return recipient_dict(recipient), [], found
 
 
 def _duplicate_warnings(recipients: list[dict], rows: list[int]) -> list[str]:

@@ -1,0 +1,241 @@
+"""Hostile text through the browser's own form path, in every text field of the interview.
+
+docassemble's REST API skips every ``validate:`` and the HTML sanitiser of the browser
+path, so this test types into the real screens in Chromium. Walk k puts string
+``HOSTILE[(k + 7 * j) % N]`` in field j, so after N walks every field has had every
+string (74 strings x 20 fields). For each field and string the outcome must be one of:
+
+- refused on the screen with a Dutch message next to the field (then a plain value is
+  typed and the walk goes on), or
+- accepted, and then the downloaded letter holds it literally (control characters left
+  out, white space folded) and is line for line the letter the offline renderer makes
+  from the same typed answers (so it stands at that field's place).
+
+Any page: no HTTP 5xx, no exception name, no traceback, no server path.
+Set PSOBRIEF_HOSTILE_WALKS=n to run only the first n walks while developing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import subprocess
+from urllib.parse import urljoin
+
+import playwright.sync_api as playwright
+import pytest
+from conftest import ROOT, docx_lines
+from hostile import HOSTILE, expected
+from person import START, Person
+
+TODAY = datetime.date.today().strftime("%d-%m-%Y")
+# screen heading, field label, answers-format key, a plain value that is always accepted
+FIELDS = [
+    ("Over uw organisatie", "Naam van uw organisatie", "sender.name", "Bouwbedrijf Veilig"),
+    ("Over uw organisatie", "Straat en huisnummer", "sender.street", "Stationsstraat 12"),
+    ("Over uw organisatie", "Postcode", "sender.postcode", "3511 AB"),
+    ("Over uw organisatie", "Plaats", "sender.city", "Utrecht"),
+    ("Over uw organisatie", "E-mailadres voor kopieën van PSO-certificaten", "sender.email", "inkoop@veilig.nl"),
+    ("Wie ondertekent de brief?", "Naam", "sender.signatory.name", "Anna de Vries"),
+    ("Wie ondertekent de brief?", "Functie", "sender.signatory.function", "Directeur"),
+    ("Het onderwerp van de brief", "Uw eigen onderwerp", "letter.subject", "Samen socialer"),
+    ("Plaats, datum en kenmerk", "Plaats", "letter.place", "Utrecht"),
+    ("Plaats, datum en kenmerk", "Datum", "letter.date", TODAY),
+    ("Plaats, datum en kenmerk", "Uw kenmerk (optioneel)", "letter.reference", "INK-7"),
+    ("De bijlage over uw inkoopbeleid", "Eigen maatregelen (één per regel, optioneel)", "annex.own_measures",
+     "Wij kopen sociaal in"),
+    ("Aan wie stuurt u de brief?", "Naam van de organisatie", "recipient.organisation", "Groen B.V."),
+    ("Aan wie stuurt u de brief?", "Straat en huisnummer", "recipient.street", "Dorpsweg 8"),
+    ("Aan wie stuurt u de brief?", "Postcode", "recipient.postcode", "9711 LM"),
+    ("Aan wie stuurt u de brief?", "Plaats", "recipient.city", "Groningen"),
+    ("Aan wie stuurt u de brief?", "Land (leeg laten voor Nederland)", "recipient.country", ""),
+    ("Aan wie stuurt u de brief?", "Voornaam of voorletters", "recipient.contact.given", "Kim"),
+    ("Aan wie stuurt u de brief?", "Tussenvoegsel", "recipient.contact.tussenvoegsel", "van den"),
+    ("Aan wie stuurt u de brief?", "Achternaam", "recipient.contact.surname", "Berg"),
+]
+# fields printed as typed (city and country in capitals); others are reformatted
+# (postcode, date, initials, e-mail inside a sentence) and checked through the offline renderer
+LITERAL = {"sender.name", "sender.street", "sender.signatory.name", "sender.signatory.function", "letter.subject",
+           "letter.place", "letter.reference", "annex.own_measures", "recipient.organisation", "recipient.street",
+           "recipient.contact.surname", "sender.email"}
+CAPITALS = {"sender.city", "recipient.city", "recipient.country"}
+EXCEPTION = re.compile(r"Traceback|\b[A-Z][A-Za-z]+(Error|Exception)\b|site-packages|/work/|/usr/lib|\.py\b")
+ENGLISH = re.compile(r"\b(field|required|valid value|Please|You need|characters|Error|error)\b")
+BROWSER_CHECKS_OFF = """() => {
+    document.querySelectorAll('#daform [maxlength], #daform [required]').forEach(e => {
+        e.removeAttribute('maxlength'); e.removeAttribute('required'); });
+    const validator = window.jQuery && jQuery('#daform').data('validator');
+    if (validator) { validator.settings.rules = {}; }
+}"""
+ORACLE = r"""
+import io, json, sys
+import docx
+from docassemble.psobrief.answers import parse_answers
+from docassemble.psobrief.render import render_letter
+result = []
+for data in json.load(sys.stdin):
+    answers = parse_answers(data)
+    document = docx.Document(io.BytesIO(render_letter(answers, answers.recipients[0])))
+    lines = []
+    for section in document.sections:
+        for table in section.header.tables:
+            for cell in table._cells:
+                lines += [p.text for p in cell.paragraphs]
+    result.append(lines + [p.text for p in document.paragraphs])
+json.dump(result, sys.stdout)
+"""
+
+
+def walks() -> int:
+    return int(os.environ.get("PSOBRIEF_HOSTILE_WALKS", len(HOSTILE)))
+
+
+class Walk:
+    """One pass through the interview, typing a hostile string into every text field."""
+
+    def __init__(self, page, person, strings: dict[str, str]):
+        self.page, self.person, self.strings = page, person, strings
+        self.typed: dict[str, str] = {}  # what each field held when its screen was accepted
+        self.refused: list[tuple[str, str, str]] = []  # key, string, Dutch message
+
+    def screen(self, heading: str, before=None) -> None:
+        """Fill every listed field of this screen with its string; retry refused ones plainly."""
+        self.person.heading(heading)
+        if before:
+            before()
+        on_screen = [item for item in FIELDS if item[0] == heading]
+        values = {key: self.strings[key] for _, _, key, _ in on_screen}
+        for attempt in range(len(on_screen) + 1):
+            for _, label, key, _ in on_screen:
+                self.page.get_by_label(label, exact=True).fill(values[key])
+            # prove the server's rules, not only the browser's: switch the browser's checks off
+            self.page.evaluate(BROWSER_CHECKS_OFF)
+            self.person.press("Doorgaan")
+            errors = self.field_errors(on_screen)
+            if not errors:
+                self.typed.update(values)
+                return
+            for key, message in errors.items():
+                assert not ENGLISH.search(message), f"{key}: English in the message {message!r}"
+                assert re.search(r"[A-Za-z]", message), f"{key}: empty message"
+                self.refused.append((key, values[key], message))
+                values[key] = next(plain for _, _, k, plain in on_screen if k == key)
+        pytest.fail(f"screen {heading!r} kept refusing plain values")
+
+    def field_errors(self, on_screen) -> dict[str, str]:
+        """The error message shown next to each field, when the screen stayed."""
+        self.page.wait_for_timeout(100)
+        still = self.page.locator("#daMainQuestion").inner_text().strip()
+        if still != on_screen[0][0] and not still.startswith(on_screen[0][0]):
+            return {}
+        found = {}
+        for _, label, key, _ in on_screen:
+            field_id = self.page.get_by_label(label, exact=True).get_attribute("id")
+            error = self.page.locator(f'[id="{field_id}-error"]')
+            if error.count() and error.first.is_visible() and error.first.inner_text().strip():
+                found[key] = error.first.inner_text().strip()
+        assert found, f"screen {on_screen[0][0]!r} stayed without a message at a field: " \
+                      f"{self.page.locator('#daquestion').inner_text()[:500]}"
+        return found
+
+
+def answers_from(typed: dict[str, str]) -> dict:
+    """The answers format for what the walk typed (the offline renderer's input)."""
+    def value(key):
+        return typed[key]
+    return {
+        "sender": {"name": value("sender.name"), "street": value("sender.street"),
+                   "postcode": value("sender.postcode"), "city": value("sender.city"),
+                   "email": value("sender.email"), "pso_level": "trede_2", "pso30": False,
+                   "signatory": {"name": value("sender.signatory.name"),
+                                 "function": value("sender.signatory.function")}},
+        "letter": {"subject": value("letter.subject"), "place": value("letter.place"),
+                   "date": value("letter.date"), "reference": value("letter.reference")},
+        "annex": {"include": True, "own_measures": value("annex.own_measures")},
+        "recipients": [{"organisation": value("recipient.organisation"), "street": value("recipient.street"),
+                        "postcode": value("recipient.postcode"), "city": value("recipient.city"),
+                        "country": value("recipient.country"),
+                        "contact": {"form": "heer", "given": value("recipient.contact.given"),
+                                    "tussenvoegsel": value("recipient.contact.tussenvoegsel"),
+                                    "surname": value("recipient.contact.surname")}}],
+    }
+
+
+def offline_letters(all_answers: list[dict]) -> list[list[str]]:
+    env = {**os.environ, "NLTK_DATA": str(ROOT / ".state" / "nltk_data")}
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", ORACLE], input=json.dumps(all_answers),
+                            capture_output=True, text=True, env=env, timeout=900, check=True)
+    return json.loads(result.stdout)
+
+
+def test_hostile_text_in_every_field(server, browser, artifacts, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    failures: list[str] = []
+    page.on("response", lambda r: failures.append(f"HTTP {r.status} {r.url}") if r.status >= 500 else None)
+    person = Person(page, artifacts / "hostile")
+    count = len(HOSTILE)
+    results = []
+    for k in range(walks()):
+        strings = {key: HOSTILE[(k + 7 * j) % count] for j, (_, _, key, _) in enumerate(FIELDS)}
+        walk = Walk(page, person, strings)
+        page.goto(server["url"] + START + "?new_session=1")
+        person.heading("Stimuleringsbrief voor uw ketenpartners")
+        person.press("Beginnen")
+        walk.screen("Over uw organisatie")
+        person.heading("De PSO-status")
+        person.choose("PSO-Trede 2")
+        person.choose("Nee")
+        person.press("Doorgaan")
+        walk.screen("Wie ondertekent de brief?")
+        walk.screen("Het onderwerp van de brief", before=lambda: person.choose("Een eigen onderwerp"))
+        walk.screen("Plaats, datum en kenmerk")
+        walk.screen("De bijlage over uw inkoopbeleid")
+        person.heading("Hoe wilt u de ketenpartners invoeren?")
+        person.choose("Eén voor één in deze vragenlijst")
+        person.press("Doorgaan")
+        walk.screen("Aan wie stuurt u de brief?", before=lambda: person.choose("De heer"))
+        person.heading("Nog een ketenpartner?")
+        person.press("Nee, verder")
+        person.heading("Controleer uw antwoorden")
+        text = page.locator("#daquestion").inner_text()
+        assert not EXCEPTION.search(text), text
+        person.press("Documenten maken")
+        person.heading("Uw documenten zijn klaar", timeout=120000)
+        link = page.locator("table.psobrief-documents a", has_text=".docx").first
+        response = page.request.get(urljoin(page.url, link.get_attribute("href")))
+        assert response.status == 200
+        lines = docx_lines(response.body())
+        results.append((walk, lines))
+        match = EXCEPTION.search(page.locator("body").inner_text())
+        assert not match, f"walk {k}: {match.group(0)} on the download screen"
+    context.close()
+
+    expected_letters = offline_letters([answers_from(walk.typed) for walk, _ in results])
+    refused = accepted = 0
+    for number, ((walk, lines), offline) in enumerate(zip(results, expected_letters)):
+        if lines != offline:
+            failures.append(f"walk {number}: the server's letter differs from the offline renderer's: "
+                            + repr([(a, b) for a, b in zip(lines, offline) if a != b][:3]))
+        text = "\n".join(lines)
+        refused += len(walk.refused)
+        for key, typed in walk.typed.items():
+            if typed != walk.strings[key]:
+                continue  # refused first, then a plain value
+            accepted += 1
+            want = expected(typed)
+            if key == "annex.own_measures":
+                want = want.rstrip(" ;.")
+            if key in CAPITALS:
+                want = want.upper()
+            if want and (key in LITERAL or key in CAPITALS) and want not in text:
+                failures.append(f"walk {number}: {key} = {typed[:60]!r} is not in the letter as {want[:60]!r}")
+    print(f"\nhostile input: {len(results)} walks, {accepted} field values accepted and found in the letter, "
+          f"{refused} refused in Dutch")
+    (artifacts / "hostile-refusals.txt").write_text(
+        "\n".join(f"{key}\t{string[:60]!r}\t{message}" for walk, _ in results for key, string, message in walk.refused),
+        encoding="utf-8")
+    assert failures == []
+    assert accepted > 0 and refused > 0
