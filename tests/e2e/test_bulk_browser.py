@@ -70,7 +70,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     person.press("Doorgaan")
     person.heading("Controleer de ketenpartners uit uw spreadsheet")
     playwright.expect(page.get_by_text("Er zijn 2 problemen gevonden.")).to_be_visible()
-    playwright.expect(page.get_by_text("Rij 7: postcode '12345' is geen Nederlandse postcode.")).to_be_visible()
+    playwright.expect(page.get_by_text("Rij 7: '12345' is geen Nederlandse postcode.")).to_be_visible()
     playwright.expect(page.get_by_text("3 ketenpartners gelezen")).to_be_visible()
     checker.check("check-problems")
     person.press("Een andere spreadsheet uploaden")
@@ -86,6 +86,31 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     person.press("Deze ketenpartners gebruiken")
 
     person.heading("Controleer uw antwoorden")
+    # every recipient from the spreadsheet is on the review screen, to change or delete
+    recipients = page.locator("table").filter(has_text="Aanhef")
+    playwright.expect(recipients.get_by_role("row")).to_have_count(26)
+    checker.check("review-list")
+    page.on("dialog", lambda dialog: dialog.accept())
+    recipients.get_by_role("row").filter(has_text="Leverancier 03 & Zn.").get_by_role("button", name="Verwijderen").click()
+    page.wait_for_load_state("networkidle")
+    # docassemble asks again whether the list is complete after a change to it
+    person.heading("Nog een ketenpartner?")
+    person.press("Nee, verder")
+    person.heading("Controleer uw antwoorden")
+    playwright.expect(recipients.get_by_role("row")).to_have_count(25)
+    playwright.expect(recipients).not_to_contain_text("Leverancier 03 & Zn.")
+    recipients.get_by_role("row").filter(has_text="Leverancier 02 & Zn.").get_by_role("button", name="Wijzigen").click()
+    page.wait_for_load_state("networkidle")
+    person.heading("Ketenpartner")
+    playwright.expect(page.get_by_label("Naam van de organisatie", exact=True)).to_have_value("Leverancier 02 & Zn.")
+    person.fill("Naam van de organisatie", "Leverancier 02 <Gewijzigd> & Zn.")
+    person.press("Doorgaan")
+    if "Nog een ketenpartner?" in page.locator("#daMainQuestion").inner_text():
+        person.press("Nee, verder")
+    person.heading("Controleer uw antwoorden")
+    playwright.expect(recipients).to_contain_text("Leverancier 02 <Gewijzigd> & Zn.")
+    del expected["Leverancier 03 & Zn."]
+    expected["Leverancier 02 <Gewijzigd> & Zn."] = expected.pop("Leverancier 02 & Zn.")
     person.press("Documenten maken")
     person.heading("Uw brieven worden gemaakt")
     playwright.expect(page.get_by_role("progressbar")).to_be_visible()
@@ -98,19 +123,20 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     (artifacts / "bulk-25.zip").write_bytes(open(download.value.path(), "rb").read())
 
     letters = sorted(n for n in archive.namelist() if n.startswith("Brieven/") and n.endswith(".docx"))
-    assert len(letters) == 25
+    assert len(letters) == 24
     assert letters[0] == "Brieven/Stimuleringsbrief - Leverancier 01 en Zn.docx"
+    assert "Brieven/Stimuleringsbrief - Leverancier 03 en Zn.docx" not in letters
     for name in letters:
         lines = docx_lines(archive.read(name))
         organisation = next(line for line in lines if line.startswith("Leverancier"))
         assert expected[organisation] in lines, name
-    assert len([n for n in archive.namelist() if n.startswith("PDF/")]) == 25
+    assert len([n for n in archive.namelist() if n.startswith("PDF/")]) == 24
     combined = docx_lines(archive.read("Alle brieven om te printen.docx"))
-    assert combined.count("Met vriendelijke groet,") == 25
-    assert combined.count("Bijlage 1. Socialer inkoopbeleid met de PSO-prestatieladder") == 25
+    assert combined.count("Met vriendelijke groet,") == 24
+    assert combined.count("Bijlage 1. Socialer inkoopbeleid met de PSO-prestatieladder") == 24
     overview = openpyxl.load_workbook(io.BytesIO(archive.read("Overzicht ketenpartners.xlsx"))).active
     values = list(overview.iter_rows(values_only=True))
-    assert values[0][0] == "Organisatie" and len(values) == 26
+    assert values[0][0] == "Organisatie" and len(values) == 25
     assert {row[7] for row in values[1:]} == {name[len("Brieven/"):] for name in letters}
     assert {row[0]: row[6] for row in values[1:]} == expected
     problems = {name: details for name, *_, details in checker.rows if details}
