@@ -5,7 +5,7 @@ import io
 import zipfile
 
 import openpyxl
-from conftest import ROOT, docx_text
+from conftest import EXAMPLE, ROOT, docx_text
 
 from docassemble.psobrief.answers import parse_answers
 from docassemble.psobrief.bulk import (
@@ -75,3 +75,29 @@ def test_pdf_failure_is_reported_not_raised(example_data, monkeypatch):
     bundle = render_bundle(many(example_data, 2), pdf=True)
     assert bundle.pdf_error.startswith("LibreOffice (soffice) is niet gevonden")
     assert len(bundle.letters) == 2 and bundle.pdfs == {}
+
+
+def test_a_15_mb_photo_as_logo_makes_small_letters(example_data, tmp_path):
+    """100 letters with a 15 MB photo as logo: each letter stays under 1 MB."""
+    import io
+    import os
+    import zipfile
+
+    from PIL import Image
+
+    from docassemble.psobrief.answers import parse_answers
+    from docassemble.psobrief.bulk import render_bundle
+
+    photo = tmp_path / "foto.jpg"
+    Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3)).save(photo, "JPEG", quality=95)
+    assert photo.stat().st_size > 10 * 1024 * 1024
+    example_data["sender"]["logo"] = str(photo)
+    example_data["recipients"] = [dict(example_data["recipients"][0], organisation=f"Leverancier {n:03d}")
+                                  for n in range(100)]
+    bundle = render_bundle(parse_answers(example_data, base_dir=EXAMPLE.parent), pdf=False)
+    assert len(bundle.letters) == 100
+    sizes = [len(content) for content in bundle.letters.values()]
+    assert max(sizes) < 1024 * 1024, max(sizes)
+    with zipfile.ZipFile(io.BytesIO(next(iter(bundle.letters.values())))) as letter:
+        media = [info for info in letter.infolist() if info.filename.startswith("word/media/")]
+    assert media and all(info.file_size < 300 * 1024 for info in media)

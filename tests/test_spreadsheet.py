@@ -488,7 +488,7 @@ def test_formula_with_stored_results():
 def test_merged_cells():
     rows = [["Ketenpartners"], HEADER, BAKKER, ["", "Kerkstraat 2", "1234 AB", "Amsterdam", "", "onbekend"]]
     result = read(xlsx(rows, merge=["A1:J1", "A3:A4"]))
-    assert result.problems == ["Rij 4: de naam van de organisatie ontbreekt (kolom Organisatie)."]
+    assert result.problems == ["Rij 4: Vul de naam van de organisatie in."]
     assert result.rows == [3]
     assert result.warnings == ["De kopregel staat op rij 2; wat erboven staat (rij 1) is niet gelezen."]
 
@@ -505,33 +505,33 @@ def test_row_problems_all_reported_with_row_numbers():
         ["x" * 501, "Laan 6", "6711 AA", "Ede", "", "mevrouw", "", "", "Bos", "Beste Bos,"],
     ]
     result = read(xlsx(rows))
-    postcode_hint = " Ligt het adres in het buitenland, vul dan de kolom Land in."
+    postcode_hint = " Ligt het adres in het buitenland? Vul dan ook het land in."
     assert result.problems == [
-        "Rij 4: postcode '12345' is geen Nederlandse postcode. Een postcode heeft vier cijfers (niet "
+        "Rij 4: '12345' is geen Nederlandse postcode. Een postcode heeft vier cijfers (niet "
         "beginnend met 0) en twee letters, bijvoorbeeld 1234 AB." + postcode_hint,
-        "Rij 5: postcode '0123 AB' is geen Nederlandse postcode. Een postcode heeft vier cijfers (niet "
+        "Rij 5: Vul de voornaam of voorletters in.",
+        "Rij 5: Vul de achternaam in.",
+        "Rij 5: Vul de naam van de organisatie in.",
+        "Rij 5: Vul straat en huisnummer in.",
+        "Rij 5: '0123 AB' is geen Nederlandse postcode. Een postcode heeft vier cijfers (niet "
         "beginnend met 0) en twee letters, bijvoorbeeld 1234 AB." + postcode_hint,
-        "Rij 5: de naam van de organisatie ontbreekt (kolom Organisatie).",
-        "Rij 5: straat en huisnummer ontbreekt (kolom Straat en huisnummer).",
-        "Rij 5: de plaats ontbreekt (kolom Plaats).",
-        "Rij 5: de achternaam ontbreekt; die is nodig bij aanspreekvorm neutraal.",
-        "Rij 5: de voornaam of voorletters ontbreken; die zijn nodig bij aanspreekvorm neutraal.",
+        "Rij 5: Vul de plaats in.",
         "Rij 6: aanspreekvorm 'dokter' is onbekend. Kies heer, mevrouw, neutraal of onbekend.",
-        "Rij 6: postcode '1234 SS' is geen Nederlandse postcode: de lettercombinatie SS wordt niet "
+        "Rij 6: '1234 SS' is geen Nederlandse postcode: de lettercombinatie SS wordt niet "
         "gebruikt." + postcode_hint,
-        "Rij 7: de aanspreekvorm is leeg, maar er staat wel een achternaam (de Vries). "
+        "Rij 7: de aanspreekvorm is leeg, maar er staat wel een achternaam. "
         "Vul heer, mevrouw, neutraal of onbekend in.",
-        "Rij 8: Organisatie is 501 tekens lang; het maximum is 500.",
+        "Rij 8: De naam van de organisatie is 501 tekens lang. Het maximum is 200 tekens: maak de tekst korter.",
     ]
     assert result.rows == [2]
     assert result.warnings == [
-        "Rij 8: de aanhef 'Beste Bos,' wordt niet gebruikt; die geldt alleen bij aanspreekvorm onbekend."
+        "Rij 8: de aanhef in de kolom Aanhef wordt niet gebruikt; die geldt alleen bij aanspreekvorm onbekend."
     ]
 
 
 def test_numeric_dutch_postcode_reported():
     result = read(xlsx([HEADER, ["Bakker", "Kerkstraat 1", 1234, "Amsterdam", "", "onbekend"]]))
-    assert result.problems[0].startswith("Rij 2: postcode '1234' is geen Nederlandse postcode.")
+    assert result.problems[0].startswith("Rij 2: '1234' is geen Nederlandse postcode.")
 
 
 @pytest.mark.parametrize(
@@ -548,7 +548,7 @@ def test_numeric_dutch_postcode_reported():
             "Dit is een webpagina of XML-bestand, geen spreadsheet. ",
         ),
         (bytes(range(256)) * 4, "Dit bestand is geen spreadsheet. "),
-        (b"Organisatie;Plaats\r\nBakker\x07;Ede\r\n", "Dit bestand is geen spreadsheet. "),
+        (b"Organisatie;Plaats\r\n" + bytes(range(1, 9)) * 40 + b";Ede\r\n", "Dit bestand is geen spreadsheet. "),
     ],
     ids=["png", "jpeg", "pdf", "html", "binary", "control-characters"],
 )

@@ -48,8 +48,7 @@ __all__ = [
 ]
 
 #: Largest size of the logo and the signature in the letter: (width, height) in mm.
-#: Same numbers as the letter template uses (render.IMAGE_BOX_MM); render.py is to
-#: import them from here so there is one source.
+#: render.py takes them from here, so there is one source.
 IMAGE_BOX_MM: dict[str, tuple[int, int]] = {"logo": (70, 20), "signature": (60, 18)}
 
 MEGABYTE = 1024 * 1024

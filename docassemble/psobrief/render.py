@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import unicodedata
 import zipfile
 from functools import lru_cache
@@ -18,8 +19,10 @@ from typing import Any, Iterable, Iterator
 
 from markupsafe import escape
 
+from . import images
 from .answers import Answers, Recipient
 from .context import build_context
+from .images import IMAGE_BOX_MM
 from .sources import LETTER_TEMPLATE, TEMPLATE_DIR
 
 __all__ = [
@@ -35,7 +38,8 @@ __all__ = [
 
 ANNEX_FILENAME = "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.docx"
 #: Largest size of the logo and the signature in the letter, in millimetres.
-IMAGE_BOX_MM = {"logo": (70, 20), "signature": (60, 18)}
+#: Where print-ready copies of logos and signatures are kept (a cache: safe to delete).
+_IMAGE_CACHE = Path(tempfile.gettempdir()) / "psobrief-images"
 
 
 def template_path() -> Path:
@@ -102,7 +106,8 @@ def _docx_value(template: Any, key: str, value: Any) -> Any:
     if value is None:
         return escape("")
     if isinstance(value, Path):
-        return _inline_image(template, value, IMAGE_BOX_MM[key])
+        # a copy scaled to the printed size: a 15 MB photo makes a small letter
+        return _inline_image(template, images.print_ready_file(value, key, _IMAGE_CACHE), IMAGE_BOX_MM[key])
     if isinstance(value, str):
         return escape(value)
     if isinstance(value, list):

@@ -15,17 +15,20 @@ import codecs
 import csv
 import datetime
 import io
+import posixpath
 import re
-import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
 import openpyxl
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import fields
@@ -145,6 +148,23 @@ _COLUMN_HELP = (
 
 _HEADER_SEARCH_ROWS = 10  # a title above the header row is allowed within this many rows
 _MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+
+# Reading is bounded in time and memory whatever a file claims about itself (an XLSX
+# "dimension" may say A1:XFD1048576; blank rows may go on to row 1,048,576):
+#: Rows looked at (by row number, blank rows included): MAX_RECIPIENTS with room for blank rows.
+_MAX_ROWS = 20_000
+#: More blank rows than this after the last filled row end the list; the rest is not read.
+_MAX_BLANK_RUN = 1_000
+#: XLSX cells to the right of this column (GR) are not read; any list fits well within it.
+_MAX_COLUMNS = 200
+#: XML elements parsed in one workbook, all parts together (about 1 µs each): 5,000 rows of
+#: 30 columns need about 400,000.
+_MAX_XML_ELEMENTS = 1_500_000
+#: Characters kept of one cell (Excel's own maximum is 32,767) and of all shared texts.
+_MAX_CELL_TEXT = 32_768
+_MAX_SHARED_TEXT = 30_000_000
+#: A CSV line this long (characters) is not a list of addresses.
+_MAX_CSV_LINE = 1_000_000
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 #: Excel error values, as stored in XLSX and as Dutch Excel writes them in CSV.
@@ -208,6 +228,15 @@ MESSAGES = {
         f"De spreadsheet bevat meer dan {_number(MAX_RECIPIENTS)} ketenpartners; het maximum is "
         f"{_number(MAX_RECIPIENTS)}. Verdeel de lijst over meerdere bestanden en maak de brieven per bestand."
     ),
+    "too_long": (
+        f"De spreadsheet is te lang: na rij {_number(_MAX_ROWS)} staat nog meer. Er worden niet meer dan "
+        f"{_number(_MAX_ROWS)} rijen gelezen. Haal de lege rijen tussen de ketenpartners weg, of verdeel "
+        "de lijst over meerdere bestanden."
+    ),
+    "too_complex": (
+        "Het Excel-bestand bevat te veel cellen, opmaak of tekst om te lezen. Verwijder overbodige "
+        "werkbladen en kolommen en lege cellen met opmaak, of sla de lijst op als .csv en upload die."
+    ),
 }
 
 _MAGIC = (
@@ -264,12 +293,14 @@ def _join(items: list[str]) -> str:
 
 
 def _text(value: Any) -> str:
-    """A cell value as clean text: 1234.0 -> "1234", a date -> "25-11-2026"."""
+    """A cell value as clean text: 1234.0 -> "1234", a date -> "25-11-2026" ("25-11-2026 12:30" with a time)."""
     if value is _UNCACHED:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    if isinstance(value, datetime.datetime) and value.time() != datetime.time():
+        value = value.strftime("%d-%m-%Y %H:%M")
+    elif isinstance(value, (datetime.datetime, datetime.date)):
         value = value.strftime("%d-%m-%Y")
     return clean(value)
 
@@ -349,27 +380,366 @@ def _check_workbook_zip(content: bytes) -> None:
 
 
 # ------------------------------------------------------------------------------- XLSX
+#
+# A workbook is read with expat, as a stream: no XML tree is built, a formula and its
+# stored result come in the same pass, and every element of every part counts against
+# _MAX_XML_ELEMENTS, so no file can make the reading slow or large. (openpyxl cannot be
+# bounded this way: its load_workbook parses a whole worksheet that has no <dimension>,
+# and the whole shared-strings table at about 7 µs a text, before the first row is read.)
+
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_RELATIONS = "xl/_rels/workbook.xml.rels"
+_CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})[0-9]*$")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_CHUNK = 64 * 1024
 
 
-def _load(content: bytes, data_only: bool) -> Any:
-    return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
+class _Done(Exception):
+    """Raised in an XML handler: the rest of the part is not needed."""
 
 
-def _sheet_header_score(sheet: Any) -> int:
-    """The best header score among the first non-blank rows of a worksheet."""
-    sheet.reset_dimensions()  # the stored size is not always right; read what is there
+class _TooMuch(Exception):
+    """The workbook needs more than :data:`_MAX_XML_ELEMENTS` or :data:`_MAX_SHARED_TEXT` to read."""
+
+
+@dataclass
+class _Cut:
+    """In place of a row's values: reading stopped at this row, for the reason in ``message``."""
+
+    message: str
+
+
+def _unescape(text: str) -> str:
+    """Excel's escapes in XML text: ``_x0001_`` is character 1, ``_x005F_`` an underscore."""
+    return _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
+
+
+def _no_doctype(*_: Any) -> None:
+    raise ValueError("An XLSX part has no DOCTYPE.")  # so no entity can be declared, let alone expanded
+
+
+def _part_name(target: str) -> str:
+    """The ZIP name of a part a workbook relation points to."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+def _column_number(reference: str) -> int:
+    """1 for "A1", 28 for "AB7"."""
+    match = _CELL_REFERENCE.match(reference)
+    if not match:
+        raise ValueError(f"Not a cell reference: {reference[:20]!r}")
+    number = 0
+    for letter in match.group(1).upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+class _Elements:
+    """An XML handler that keeps the attributes of the elements named in ``names``."""
+
+    def __init__(self, *names: str):
+        self.names = names
+        self.found: list[tuple[str, dict[str, str]]] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name in self.names:
+            self.found.append((name, attrs))
+
+    def end(self, name: str) -> None:
+        pass
+
+    def text(self, data: str) -> None:
+        pass
+
+
+class _Styles:
+    """An XML handler for styles.xml: the number format of each cell style."""
+
+    def __init__(self) -> None:
+        self.formats: dict[int, str] = {}  # numFmtId -> format code, the workbook's own formats
+        self.cell_formats: list[int] = []  # numFmtId of each cell style (the ``s`` of a cell)
+        self.section = ""
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name in ("numFmts", "cellXfs", "cellStyleXfs", "dxfs"):
+            self.section = name
+        elif name == "numFmt" and self.section == "numFmts":
+            self.formats[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
+        elif name == "xf" and self.section == "cellXfs":
+            self.cell_formats.append(int(attrs.get("numFmtId") or 0))
+
+    def end(self, name: str) -> None:
+        if name == self.section:
+            self.section = ""
+
+    def text(self, data: str) -> None:
+        pass
+
+
+class _SharedStrings:
+    """An XML handler for sharedStrings.xml: the texts cells refer to by number."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.parts: list[str] | None = None  # the text of the <si> being read
+        self.reading = False  # inside a <t> that counts (not a phonetic guide, <rPh>)
+        self.phonetic = 0
+        self.size = self.total = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "si":
+            self.parts, self.size = [], 0
+        elif name == "rPh":
+            self.phonetic += 1
+        elif name == "t":
+            self.reading = self.parts is not None and not self.phonetic
+
+    def end(self, name: str) -> None:
+        if name == "t":
+            self.reading = False
+        elif name == "rPh":
+            self.phonetic -= 1
+        elif name == "si" and self.parts is not None:
+            self.total += self.size
+            if self.total > _MAX_SHARED_TEXT:
+                raise _TooMuch
+            self.strings.append(_unescape("".join(self.parts)))
+            self.parts = None
+
+    def text(self, data: str) -> None:
+        if self.reading and self.size < _MAX_CELL_TEXT:
+            self.parts.append(data[: _MAX_CELL_TEXT - self.size])
+        self.size += len(data) if self.reading else 0
+
+
+class _SheetRows:
+    """An XML handler for a worksheet: each finished row goes to ``rows`` as (number, values).
+
+    ``values`` holds the cells up to the last filled one (at most :data:`_MAX_COLUMNS`):
+    text, a number, a date or time (by the cell's number format), True/False, an error
+    value such as "#N/A", or :data:`_UNCACHED` for a formula without a stored result.
+    A row past :data:`_MAX_ROWS` ends the reading with a :class:`_Cut`.
+    """
+
+    def __init__(self, book: "_Workbook"):
+        self.book = book
+        self.rows: list[Row] = []
+        self.number = 0  # the row being read (or the last one)
+        self.last = 0  # the last row handed out
+        self.cells: dict[int, Any] = {}
+        self.column = 0
+        self.kind, self.style, self.formula = "n", 0, False
+        self.stored: str | None = None  # the text of the cell's <v>
+        self.inline: list[str] | None = None  # the text of the cell's <is>
+        self.parts: list[str] | None = None  # where text goes now
+        self.size = 0
+        self.phonetic = 0
+
+    def take(self) -> list[Row]:
+        rows, self.rows = self.rows, []
+        return rows
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "c":
+            reference = attrs.get("r")
+            self.column = _column_number(reference) if reference else self.column + 1
+            self.kind, self.style, self.formula = attrs.get("t", "n"), int(attrs.get("s") or 0), False
+            self.stored = self.inline = None
+            self.size = 0
+        elif name == "v":
+            self.parts = []
+        elif name == "f":
+            self.formula = True
+        elif name == "is":
+            self.inline = []
+        elif name == "t" and self.inline is not None and not self.phonetic:
+            self.parts = self.inline
+        elif name == "rPh":
+            self.phonetic += 1
+        elif name == "row":
+            reference = attrs.get("r")
+            self.number = int(reference) if reference else self.number + 1
+            if self.number > _MAX_ROWS:
+                self.rows.append((self.number, _Cut(MESSAGES["too_long"])))
+                raise _Done
+            self.cells, self.column = {}, 0
+
+    def end(self, name: str) -> None:
+        if name == "c":
+            value = self._value()
+            if value is not None and self.column <= _MAX_COLUMNS:
+                self.cells[self.column] = value
+        elif name == "v":
+            self.stored, self.parts = "".join(self.parts or ()), None
+        elif name == "t":
+            self.parts = None
+        elif name == "rPh":
+            self.phonetic -= 1
+        elif name == "row":
+            if self.number > self.last:  # a row number again or going back: not a row of Excel's
+                values: list[Any] = [None] * max(self.cells, default=0)
+                for column, value in self.cells.items():
+                    values[column - 1] = value
+                self.rows.append((self.number, values))
+                self.last = self.number
+            self.cells = {}
+        elif name == "sheetData":
+            raise _Done  # what follows (merged cells, formatting...) is not needed
+
+    def text(self, data: str) -> None:
+        if self.parts is not None:
+            if self.size < _MAX_CELL_TEXT:
+                self.parts.append(data[: _MAX_CELL_TEXT - self.size])
+            self.size += len(data)
+
+    def _value(self) -> Any:
+        kind, stored = self.kind, self.stored
+        if self.formula and not stored:
+            # an empty stored text result is an empty text; anything else was never calculated
+            return "" if kind == "str" else _UNCACHED
+        if kind == "inlineStr":
+            return None if self.inline is None else _unescape("".join(self.inline))
+        if not stored:
+            return None
+        if kind == "s":
+            return self.book.strings[int(stored)]
+        if kind == "str":
+            return _unescape(stored)
+        if kind == "e":
+            return stored
+        if kind == "b":
+            return bool(int(stored))
+        if kind == "d":
+            return from_ISO8601(stored)
+        number = float(stored) if any(char in stored for char in ".eE") else int(stored)
+        if self.style not in self.book.dates:
+            return number
+        try:
+            return from_excel(number, self.book.epoch, timedelta=self.style in self.book.durations)
+        except (OverflowError, ValueError):
+            return "#VALUE!"  # as openpyxl and Excel: a date outside Excel's calendar
+
+
+class _Workbook:
+    """An XLSX file being read: its worksheets (title -> part name), texts and date styles."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.elements = 0
+        relations = {
+            attrs.get("Id"): attrs for _, attrs in self._elements(_WORKBOOK_RELATIONS, "Relationship")
+        }
+        parts = {kind: _part_name(attrs.get("Target", "")) for attrs in relations.values()
+                 for kind in ("worksheet", "sharedStrings", "styles")
+                 if attrs.get("Type", "").endswith("/" + kind) and attrs.get("TargetMode") != "External"}
+        names = set(archive.namelist())
+        self.epoch = WINDOWS_EPOCH
+        self.sheets: dict[str, str] = {}
+        for name, attrs in self._elements(_WORKBOOK, "workbookPr", "sheet"):
+            if name == "workbookPr":
+                if attrs.get("date1904", "").lower() in ("1", "true"):
+                    self.epoch = MAC_EPOCH
+                continue
+            relation = relations.get(next((v for k, v in attrs.items() if k.endswith(" id")), None)) or {}
+            part = _part_name(relation.get("Target", ""))
+            if relation.get("Type", "").endswith("/worksheet") and part in names:
+                self.sheets[attrs.get("name", "")] = part
+        if not self.sheets:
+            raise ValueError("No worksheet")
+        self.strings: list[str] = []
+        if parts.get("sharedStrings") in names:
+            strings = _SharedStrings()
+            self._parse_all(parts["sharedStrings"], strings)
+            self.strings = strings.strings
+        self.dates: set[int] = set()
+        self.durations: set[int] = set()
+        if parts.get("styles") in names:
+            styles = _Styles()
+            self._parse_all(parts["styles"], styles)
+            for index, number in enumerate(styles.cell_formats):
+                code = styles.formats.get(number, BUILTIN_FORMATS.get(number))
+                if is_date_format(code):
+                    self.dates.add(index)
+                if is_timedelta_format(code):
+                    self.durations.add(index)
+
+    def rows(self, title: str) -> Iterator[Row]:
+        """The rows of worksheet ``title``; a last :class:`_Cut` row where a limit stopped the reading."""
+        handler = _SheetRows(self)
+        chunks = self._parse(self.sheets[title], handler)
+        try:
+            for _ in chunks:
+                yield from handler.take()
+        except _TooMuch:
+            yield from handler.take()
+            yield max(handler.number, handler.last + 1), _Cut(MESSAGES["too_complex"])
+        finally:
+            chunks.close()
+
+    def _elements(self, name: str, *tags: str) -> list[tuple[str, dict[str, str]]]:
+        handler = _Elements(*tags)
+        self._parse_all(name, handler)
+        return handler.found
+
+    def _parse_all(self, name: str, handler: Any) -> None:
+        for _ in self._parse(name, handler):
+            pass
+
+    def _parse(self, name: str, handler: Any) -> Iterator[None]:
+        """Feed part ``name`` to ``handler`` a chunk at a time, yielding after each chunk."""
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.buffer_text = True
+        parser.buffer_size = _CHUNK
+        parser.StartDoctypeDeclHandler = _no_doctype
+        start, end = handler.start, handler.end
+
+        def started(tag: str, attrs: dict[str, str]) -> None:
+            self.elements += 1
+            if self.elements > _MAX_XML_ELEMENTS:
+                raise _TooMuch
+            start(tag[tag.rfind(" ") + 1 :], attrs)
+
+        parser.StartElementHandler = started
+        parser.EndElementHandler = lambda tag: end(tag[tag.rfind(" ") + 1 :])
+        parser.CharacterDataHandler = handler.text
+        with self.archive.open(name) as stream:
+            try:
+                while chunk := stream.read(_CHUNK):
+                    parser.Parse(chunk, False)
+                    yield
+                parser.Parse(b"", True)
+            except _Done:
+                pass
+        yield
+
+
+def _sheet_header_score(rows: Iterator[Row]) -> int:
+    """The best header score among the first non-blank rows of a worksheet (-1: none at all)."""
+    lines = _Lines(rows)
     scores = []
-    for row in sheet.iter_rows(values_only=True):
-        if not _is_blank(row):
-            scores.append(_header_score(list(row)))
-        if len(scores) == _HEADER_SEARCH_ROWS:
-            break
+    try:
+        for number, values in lines:
+            if not _is_blank(values):
+                lines.last = number
+                scores.append(_header_score(values))
+            if len(scores) == _HEADER_SEARCH_ROWS:
+                break
+    except _FileProblem:
+        pass  # a limit was reached: what was read counts
     return max(scores, default=-1)
 
 
-def _choose_sheet(workbook: Any) -> tuple[str, list[str]]:
+def _choose_sheet(book: _Workbook) -> tuple[str, list[str]]:
     """The worksheet with the recipients: the first whose header names two known columns."""
-    scores = {sheet.title: _sheet_header_score(sheet) for sheet in workbook.worksheets}
+    scores = {}
+    for title in book.sheets:
+        rows = book.rows(title)
+        try:
+            scores[title] = _sheet_header_score(rows)
+        finally:
+            rows.close()
     lists = [title for title, score in scores.items() if score >= 2]
     if not lists:  # no recognisable header anywhere: the first sheet with something in it
         filled = [title for title, score in scores.items() if score >= 0]
@@ -380,70 +750,22 @@ def _choose_sheet(workbook: Any) -> tuple[str, list[str]]:
     ]
 
 
-class _StoredResults:
-    """The stored results of formulas, from a second, ``data_only`` reading of the same sheet.
-
-    openpyxl gives either a cell's formula or its stored result, not both; the second
-    reading is only opened when the first meets a formula, and follows it row by row.
-    """
-
-    def __init__(self, content: bytes, title: str):
-        self._content, self._title = content, title
-        self._workbook: Any = None
-        self._rows: Iterator[tuple[int, tuple]] = iter(())
-        self._current: tuple[int, tuple] = (0, ())
-
-    def value(self, row: int, column: int) -> Any:
-        """The stored result at a 1-based row and 0-based column, or :data:`_UNCACHED`."""
-        if self._workbook is None:
-            self._workbook = _load(self._content, data_only=True)
-            sheet = self._workbook[self._title]
-            sheet.reset_dimensions()
-            self._rows = enumerate(sheet.iter_rows(), start=1)
-        while self._current[0] < row:
-            self._current = next(self._rows, (row, ()))
-        cells = self._current[1]
-        cell = cells[column] if column < len(cells) else None
-        if cell is None or cell.value is None:
-            # openpyxl reads an empty stored text result as None with data type "str".
-            return "" if getattr(cell, "data_type", None) == "str" else _UNCACHED
-        return cell.value
-
-    def close(self) -> None:
-        if self._workbook is not None:
-            self._workbook.close()
-
-
-def _sheet_rows(sheet: Any, results: _StoredResults) -> Iterator[Row]:
-    """The values of a worksheet's rows, with the stored result in place of each formula."""
-    sheet.reset_dimensions()
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        yield number, [
-            results.value(number, column) if cell.data_type == "f" else cell.value
-            for column, cell in enumerate(cells)
-        ]
-
-
 def _read_xlsx(content: bytes) -> _Table:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
-        try:
-            workbook = _load(content, data_only=False)
-        except Exception:  # openpyxl raises many kinds of error on a damaged file
-            raise _FileProblem(MESSAGES["damaged"]) from None
-        results = None
-        try:
-            title, sheet_warnings = _choose_sheet(workbook)
-            results = _StoredResults(content, title)
-            table = _collect_table(_sheet_rows(workbook[title], results))
-        except _FileProblem:
-            raise
-        except Exception:
-            raise _FileProblem(MESSAGES["damaged"]) from None
-        finally:
-            workbook.close()
-            if results is not None:
-                results.close()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            book = _Workbook(archive)
+            title, sheet_warnings = _choose_sheet(book)
+            rows = book.rows(title)
+            try:
+                table = _collect_table(rows)
+            finally:
+                rows.close()
+    except _FileProblem:
+        raise
+    except _TooMuch:
+        raise _FileProblem(MESSAGES["too_complex"]) from None
+    except Exception:  # a damaged file fails in many ways
+        raise _FileProblem(MESSAGES["damaged"]) from None
     table.warnings[:0] = sheet_warnings
     return table
 
@@ -466,6 +788,20 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+#: Control characters that do not occur in text (tab, line breaks, vertical tab and form feed do).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _looks_binary(sample: str) -> bool:
+    """True when more than 1 in 20 characters of ``sample`` are control characters.
+
+    A few stray ones (a NUL, a Ctrl-Z, a character copied from another program) are
+    no reason to refuse a list: the row checks leave them out and say so.
+    """
+    controls = len(_CONTROL.findall(sample))
+    return controls > 8 and controls * 20 > len(sample)
+
+
 def _decode(content: bytes) -> str:
     """Text of a CSV file: UTF-16 (with a BOM or plainly so), UTF-8 (BOM optional) or Windows-1252."""
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -477,7 +813,7 @@ def _decode(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             raise _FileProblem(MESSAGES["characters"]) from None
-    if b"\x00" in content[:4096]:
+    if _looks_binary(content[:4096].decode("latin-1")):
         raise _FileProblem(MESSAGES["binary"])
     try:
         return content.decode("utf-8-sig")
@@ -490,9 +826,9 @@ def _decode(content: bytes) -> str:
 
 
 def _check_text(text: str) -> None:
-    """Refuse text that is not a table: control characters (binary) or a web page."""
+    """Refuse text that is not a table: mostly control characters (binary) or a web page."""
     sample = text[:4096]
-    if any(ord(char) < 32 and char not in "\t\r\n\f" for char in sample):
+    if _looks_binary(sample):
         raise _FileProblem(MESSAGES["binary"])
     if sample.lstrip().lower().startswith(("<!doctype", "<html", "<?xml", "<table")):
         raise _FileProblem(MESSAGES["html"])
@@ -504,17 +840,30 @@ def _delimiter(text: str) -> tuple[str, str]:
     hint = first.strip()
     if hint.lower().startswith("sep=") and len(hint) == 5:
         return hint[4], rest
-    lines = [line for line in text[:65536].splitlines() if line.strip()][:_HEADER_SEARCH_ROWS]
+    # only \r and \n end a line, as for the csv module (str.splitlines() also splits at \x0b, \x1c...)
+    lines = [line for line in re.split("\r\n|\r|\n", text[:65536]) if line.strip()][:_HEADER_SEARCH_ROWS]
     counts = {delimiter: sum(line.count(delimiter) for line in lines) for delimiter in ";,\t"}
     return max(counts, key=counts.get), text  # ties go to ";", as Dutch Excel writes
 
 
+def _csv_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` for the csv module; a line longer than :data:`_MAX_CSV_LINE` ends the reading."""
+    for line in io.StringIO(text, newline=""):
+        if len(line) > _MAX_CSV_LINE:
+            raise csv.Error("line too long")
+        yield line
+
+
 def _csv_rows(text: str) -> Iterator[Row]:
+    """The rows of a CSV text; after :data:`_MAX_ROWS` rows a :class:`_Cut` row ends them."""
     delimiter, text = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_csv_lines(text), delimiter=delimiter)
     number = 0
     try:
         for number, values in enumerate(reader, start=1):
+            if number > _MAX_ROWS:
+                yield number, _Cut(MESSAGES["too_long"])
+                return
             yield number, values
     except csv.Error:
         raise _FileProblem(
@@ -532,12 +881,42 @@ def _read_csv(content: bytes) -> _Table:
 # --------------------------------------------------------------------- header and rows
 
 
-def _find_header(rows: Iterator[Row]) -> tuple[Row, list[str], Iterator[Row]]:
+class _Lines:
+    """The rows of a sheet until more than :data:`_MAX_BLANK_RUN` blank rows follow the last filled one.
+
+    Whoever reads the rows sets ``last`` to each filled row's number (what counts as
+    filled depends on whether the header is known). A :class:`_Cut` row raises its
+    problem, unless it comes after such a run of blank rows. ``stopped`` tells that
+    rows after the run were left unread.
+    """
+
+    def __init__(self, rows: Iterator[Row]):
+        self._rows = rows
+        self.last = 0
+        self.stopped = False
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> Row:
+        if self.stopped:
+            raise StopIteration
+        number, values = next(self._rows)
+        if number - self.last > _MAX_BLANK_RUN:
+            self.stopped = True
+            raise StopIteration
+        if isinstance(values, _Cut):
+            raise _FileProblem(values.message)
+        return number, values
+
+
+def _find_header(rows: _Lines) -> tuple[Row, list[str], Iterator[Row]]:
     """The header row (the first that names most known columns), skipped rows' warning, the rest."""
     seen: list[Row] = []
     for row in rows:
         if not _is_blank(row[1]):
             seen.append(row)
+            rows.last = row[0]
         if len(seen) == _HEADER_SEARCH_ROWS:
             break
     if not seen:
@@ -600,19 +979,31 @@ def _missing_columns_message(missing: list[str], unrecognised: list[str]) -> str
 
 
 def _collect_table(rows: Iterator[Row]) -> _Table:
-    """The data rows under the header, blank rows left out; refuses more than :data:`MAX_RECIPIENTS`."""
-    (_, header), found, rows = _find_header(rows)
+    """The data rows under the header, blank rows left out; refuses more than :data:`MAX_RECIPIENTS`.
+
+    Reading ends after more than :data:`_MAX_BLANK_RUN` blank rows (a warning says so
+    when rows follow them) and at :data:`_MAX_ROWS` rows.
+    """
+    lines = _Lines(rows)
+    (_, header), found, rows = _find_header(lines)
     mapping, ignored, doubles = _map_columns(header)
     data: list[tuple[int, dict[str, Any]]] = []
     for number, values in rows:
         cells = {column: values[index] for index, column in mapping.items() if index < len(values)}
         if _is_blank(cells.values()) and _UNCACHED not in cells.values():
             continue
+        lines.last = max(lines.last, number)
         data.append((number, cells))
         if len(data) > MAX_RECIPIENTS:
             raise _FileProblem(MESSAGES["too_many"])
     if not data:
         raise _FileProblem(MESSAGES["only_header"])
+    if lines.stopped:
+        doubles.append(
+            f"Onder rij {lines.last} staan meer dan {_number(_MAX_BLANK_RUN)} lege rijen. Wat daaronder "
+            "staat, is niet gelezen. Staan daar nog ketenpartners? Haal dan de lege rijen weg en upload "
+            "het bestand opnieuw."
+        )
     return _Table(rows=data, ignored_columns=ignored, warnings=found + doubles)
 
 
