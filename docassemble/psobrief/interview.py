@@ -251,7 +251,16 @@ def print_image(upload: Any, role: str, field: str) -> DAFile | None:
     a problem is a Dutch message at the upload field. What is stored for the letters is
     a copy scaled to its printed size, so a 15 MB photo makes small letters.
     """
-    path = _image_path(upload)
+    try:
+        # docassemble itself opens a file named .png or .jpg with Pillow when it looks
+        # the file up, and fails on anything that is not an image
+        path = _image_path(upload)
+    except Exception as error:
+        log(f"psobrief: uploaded {role} unreadable: {error.__class__.__name__}")
+        if "DecompressionBomb" in error.__class__.__name__:
+            _refuse(f"Deze afbeelding heeft te veel pixels. Het maximum is {images.MAX_PIXELS // 1_000_000} "
+                    "miljoen pixels; verklein de afbeelding en kies hem opnieuw.", field=field)
+        _refuse("Dit bestand is geen PNG- of JPG-afbeelding. Kies een PNG- of JPG-bestand.", field=field)
     if path is None:
         return None
     try:

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from urllib.parse import urljoin
 
 import playwright.sync_api as playwright
@@ -239,3 +240,67 @@ def test_hostile_text_in_every_field(server, browser, artifacts, tmp_path):
         encoding="utf-8")
     assert failures == []
     assert accepted > 0 and refused > 0
+
+
+MAKE_UPLOADS = r"""
+import io, os, struct, sys, zlib
+from pathlib import Path
+from PIL import Image
+folder = Path(sys.argv[1])
+png = io.BytesIO(); Image.new("RGB", (400, 120), "navy").save(png, "PNG"); png = png.getvalue()
+(folder / "pdf.png").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+(folder / "html.png").write_bytes(b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>")
+(folder / "svg.png").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+(folder / "truncated.png").write_bytes(png[: len(png) // 2])
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+rows = zlib.compress(b"\x00" + b"\x00" * 2500, 9) and zlib.compressobj(9)
+body = b"".join(rows.compress(b"\x00" + b"\x00" * 2500) for _ in range(20000)) + rows.flush()
+(folder / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 1, 0, 0, 0, 0))
+                                  + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3)).save(folder / "photo.jpg", "JPEG", quality=95)
+"""
+
+
+def test_uploads_judged_by_content(server, browser, artifacts, tmp_path):
+    """Files renamed .png, a decompression bomb and a 15 MB photo at the logo upload."""
+    env = {**os.environ, "NLTK_DATA": str(ROOT / ".state" / "nltk_data")}
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", MAKE_UPLOADS, str(tmp_path)], check=True, env=env,
+                   timeout=300)
+    assert (tmp_path / "photo.jpg").stat().st_size > 10 * 1024 * 1024
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    failures: list[str] = []
+    page.on("response", lambda r: failures.append(f"HTTP {r.status} {r.url}") if r.status >= 500 else None)
+    person = Person(page, artifacts / "uploads")
+    page.goto(server["url"] + START + "?new_session=1")
+    person.press("Beginnen")
+    person.heading("Over uw organisatie")
+    for label, value in (("Naam van uw organisatie", "Bouwbedrijf Veilig"), ("Straat en huisnummer", "Weg 1"),
+                         ("Postcode", "3511 AB"), ("Plaats", "Utrecht"),
+                         ("E-mailadres voor kopieën van PSO-certificaten", "inkoop@veilig.nl")):
+        person.fill(label, value)
+    messages = {}
+    for name in ("pdf.png", "html.png", "svg.png", "truncated.png", "bomb.png"):
+        page.locator("input[type=file]").first.set_input_files(str(tmp_path / name))
+        started = time.monotonic()
+        person.press("Doorgaan")
+        person.heading("Over uw organisatie")
+        error = page.locator(".da-has-error, .invalid-feedback, .alert-danger").filter(has_text=re.compile(r"\w"))
+        playwright.expect(error.first).to_be_visible()
+        messages[name] = error.first.inner_text().strip()
+        assert time.monotonic() - started < 10, name
+        assert not EXCEPTION.search(page.locator("body").inner_text()), name
+        # what was typed is kept
+        playwright.expect(page.get_by_label("Naam van uw organisatie", exact=True)).to_have_value("Bouwbedrijf Veilig")
+    person.shot("upload-refused")
+    print("\n" + "\n".join(f"{name}: {message}" for name, message in messages.items()))
+    assert all("PNG" in message and "JPG" in message or "beschadigd" in message or "pixels" in message
+               for message in messages.values()), messages
+    assert "te veel pixels" in messages["bomb.png"]
+    assert not ENGLISH.search(" ".join(messages.values()))
+    page.locator("input[type=file]").first.set_input_files(str(tmp_path / "photo.jpg"))
+    person.press("Doorgaan")
+    person.heading("De PSO-status", timeout=60000)
+    assert failures == []
+    context.close()
