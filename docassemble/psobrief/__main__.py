@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"- {problem}", file=sys.stderr)
         return 2
 
+    for notice in answers.notices:
+        print(f"Let op: {notice}", file=sys.stderr)
+
     from .render import render_all  # imports docassemble; needs NLTK_DATA (see README)
 
     args.out.mkdir(parents=True, exist_ok=True)
