@@ -101,3 +101,38 @@ def test_a_15_mb_photo_as_logo_makes_small_letters(example_data, tmp_path):
     with zipfile.ZipFile(io.BytesIO(next(iter(bundle.letters.values())))) as letter:
         media = [info for info in letter.infolist() if info.filename.startswith("word/media/")]
     assert media and all(info.file_size < 300 * 1024 for info in media)
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-1+1", "@SUM(A1)", "=cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+def test_overview_never_holds_a_formula(example_data):
+    """Formula payloads in every column of a supplier list come back as text, as typed."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from docassemble.psobrief.answers import parse_answers
+    from docassemble.psobrief.bulk import render_bundle
+
+    recipients = []
+    for n, payload in enumerate(FORMULAS):
+        recipients.append({"organisation": payload, "street": payload, "postcode": payload[:20], "city": payload,
+                           "country": payload, "contact": {"form": "onbekend", "salutation": payload}})
+    recipients.append({"organisation": "Plain B.V.", "street": "Weg 1", "postcode": "1234 AB", "city": "Ede",
+                       "contact": {"form": "heer", "given": "=1+1", "tussenvoegsel": "", "surname": "@Berg"}})
+    example_data["recipients"] = recipients
+    bundle = render_bundle(parse_answers(example_data, base_dir=EXAMPLE.parent), pdf=False)
+    sheet = openpyxl.load_workbook(io.BytesIO(bundle.overview)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [cell.data_type for row in rows for cell in row if cell.data_type == "f"] == []
+    for n, payload in enumerate(FORMULAS):
+        values = [cell.value for cell in rows[n]]
+        assert values[0] == payload.strip() and values[2] == payload.strip(), values  # as typed (spaces folded)
+        assert values[6].rstrip(",") == payload.strip()
+    assert rows[-1][1].value == "de heer =1+1 @Berg"
+    xml = zipfile.ZipFile(io.BytesIO(bundle.overview)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in xml and b"<f " not in xml
+    starts = [cell for row in rows for cell in row if str(cell.value).startswith(("=", "+", "-", "@"))]
+    assert starts and all(cell.quotePrefix for cell in starts)

@@ -18,7 +18,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import sources
 from .answers import Answers
@@ -124,6 +124,24 @@ def combine_docx(documents: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+#: A cell text starting with one of these is a formula to a spreadsheet program (OWASP's
+#: CSV injection list): "=HYPERLINK(...)", "+1+1", "-1+1", "@SUM(A1)", a tab or a CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell: Any) -> None:
+    """Store a user's text as text: never a formula, and shown exactly as typed.
+
+    openpyxl makes any value that starts with "=" a formula; the data type "s" keeps it a
+    string, and the quote prefix (Excel's own "'" that is not shown) keeps Excel from
+    turning it into a formula when someone edits the cell.
+    """
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+
+
 def overview_workbook(rows: list[dict[str, str]]) -> bytes:
     """The overview spreadsheet: one row per recipient with address, salutation and file name."""
     from openpyxl import Workbook
@@ -138,6 +156,8 @@ def overview_workbook(rows: list[dict[str, str]]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([row[key] for key in headers])
+        for cell in sheet[sheet.max_row]:
+            _as_text(cell)
     for column, width in zip("ABCDEFGH", (34, 34, 28, 10, 18, 12, 34, 60)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
