@@ -136,3 +136,30 @@ def test_overview_never_holds_a_formula(example_data):
     assert b"<f>" not in xml and b"<f " not in xml
     starts = [cell for row in rows for cell in row if str(cell.value).startswith(("=", "+", "-", "@"))]
     assert starts and all(cell.quotePrefix for cell in starts)
+
+
+OVERVIEW_HEADERS = ["Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand"]
+PAYLOADS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1",
+            "=1+1", "#N/A", "Gewone B.V."]
+
+
+def test_overview_workbook_stores_payloads_as_typed_text():
+    """Straight into overview_workbook (no answers contract folding white space): every column."""
+    import xml.etree.ElementTree as ElementTree
+
+    from docassemble.psobrief.bulk import overview_workbook
+
+    content = overview_workbook([{key: payload for key in OVERVIEW_HEADERS} for payload in PAYLOADS])
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    cells = [cell for row in rows for cell in row]
+    assert len(cells) == len(PAYLOADS) * len(OVERVIEW_HEADERS)
+    assert [cell.coordinate for cell in cells if cell.data_type != "s"] == []  # no "f" (formula), no "e" (#N/A)
+    assert [[cell.value for cell in row] for row in rows] == [[payload] * 8 for payload in PAYLOADS]
+    risky = ("=", "+", "-", "@", "\t", "\r")
+    assert [cell.coordinate for cell in cells if cell.quotePrefix != cell.value.startswith(risky)] == []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                tags = {element.tag.rpartition("}")[2] for element in ElementTree.fromstring(archive.read(name)).iter()}
+                assert "f" not in tags, name

@@ -5,17 +5,21 @@ Every input is built here (openpyxl, csv, bytes); no binary fixtures.
 
 import codecs
 import csv
+import datetime
 import io
 import re
 import subprocess
 import sys
 import time
+import tracemalloc
 import zipfile
+from xml.sax.saxutils import escape as xml_escape
 
 import openpyxl
 import pytest
 from conftest import ROOT
 
+from docassemble.psobrief import fields
 from docassemble.psobrief.answers import parse_answers
 from docassemble.psobrief.spreadsheet import (
     COLUMNS,
@@ -701,3 +705,340 @@ def test_module_does_not_import_docassemble():
         "sys.exit(any(m.startswith('docassemble.base') or m.startswith('docassemble.webapp') for m in sys.modules))"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# ------------------------------------------------------------ bounded time and memory
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+TOO_LONG = (
+    "De spreadsheet is te lang: na rij 20.000 staat nog meer. Er worden niet meer dan 20.000 rijen "
+    "gelezen. Haal de lege rijen tussen de ketenpartners weg, of verdeel de lijst over meerdere bestanden."
+)
+TOO_COMPLEX = (
+    "Het Excel-bestand bevat te veel cellen, opmaak of tekst om te lezen. Verwijder overbodige "
+    "werkbladen en kolommen en lege cellen met opmaak, of sla de lijst op als .csv en upload die."
+)
+
+
+def blank_run_warning(row):
+    return (
+        f"Onder rij {row} staan meer dan 1.000 lege rijen. Wat daaronder staat, is niet gelezen. "
+        "Staan daar nog ketenpartners? Haal dan de lege rijen weg en upload het bestand opnieuw."
+    )
+
+
+SHARED_STRINGS_RELATION = (
+    '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+)
+
+
+def with_parts(content, parts, level=1):
+    """The XLSX ``content`` with parts replaced or added: {name: bytes, or an iterable of str chunks}.
+
+    An added xl/sharedStrings.xml gets its relation in the workbook.
+    """
+    source = zipfile.ZipFile(io.BytesIO(content))
+    files = {name: source.read(name) for name in source.namelist()}
+    if "xl/sharedStrings.xml" in parts and "xl/sharedStrings.xml" not in files:
+        relations = files["xl/_rels/workbook.xml.rels"].decode()
+        relations = relations.replace("</Relationships>", SHARED_STRINGS_RELATION)
+        files["xl/_rels/workbook.xml.rels"] = relations.encode()
+    files.update(parts)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as target:
+        for name, data in files.items():
+            if isinstance(data, bytes):
+                target.writestr(name, data)
+                continue
+            with target.open(name, "w", force_zip64=True) as stream:
+                for chunk in data:
+                    stream.write(chunk.encode("utf-8"))
+    return out.getvalue()
+
+
+def inline_cell(reference, text):
+    """A cell with its own text (``text`` is XML already)."""
+    return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def inline_row(number, values, escape=xml_escape):
+    cells = "".join(
+        inline_cell(f"{chr(65 + n)}{number}", escape(value)) for n, value in enumerate(values) if value
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def sheet_xml(rows, dimension=None, tail=""):
+    """Sheet XML chunks: ``rows`` ({row number: values} or chunks of ready XML) in <sheetData>."""
+    yield f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
+    if dimension:
+        yield f'<dimension ref="{dimension}"/>'
+    yield "<sheetData>"
+    if isinstance(rows, dict):
+        yield "".join(inline_row(number, values) for number, values in rows.items())
+    else:
+        yield from rows
+    yield "</sheetData>" + tail + "</worksheet>"
+
+
+def handmade_xlsx(rows, dimension=None, tail="", parts=None):
+    """An XLSX whose sheet XML is :func:`sheet_xml` (and ``parts``, see :func:`with_parts`)."""
+    parts = {"xl/worksheets/sheet1.xml": sheet_xml(rows, dimension, tail), **(parts or {})}
+    return with_parts(xlsx([HEADER]), parts)
+
+
+def blank_rows_bomb(dimension):
+    """Header and two recipients, then blank rows to row 1,000,000: cells with only a style or
+    only spaces, about 95 MB of sheet XML (just under the 100 MB unzipped limit)."""
+
+    def rows():
+        yield inline_row(1, HEADER) + inline_row(2, BAKKER) + inline_row(3, JANSEN)
+        block = []
+        for number in range(4, 1_000_001):
+            if number % 2:
+                cells = "".join(f'<c r="{column}{number}" s="0"/>' for column in "ABCD")
+            else:
+                cells = inline_cell(f"A{number}", "  ")
+            block.append(f'<row r="{number}">{cells}</row>')
+            if len(block) == 20_000:
+                yield "".join(block)
+                block = []
+        yield "".join(block)
+
+    return handmade_xlsx(rows(), dimension)
+
+
+def measured(content, filename):
+    """The result, the seconds it took, and the peak of Python memory (MB) in a second, traced run."""
+    result, seconds = timed(content, filename)
+    tracemalloc.start()
+    try:
+        read(content, filename)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    print(f"{filename}: peak {peak:.0f} MB")
+    return result, seconds, peak
+
+
+@pytest.mark.parametrize("dimension", ["A1:J1000000", None], ids=["dimension", "no-dimension"])
+def test_blank_rows_bomb_read_quickly(dimension):
+    content = blank_rows_bomb(dimension)
+    unzipped = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    assert 90 * 2**20 < unzipped < 100 * 2**20
+    result, seconds, peak = measured(content, "bom.xlsx")
+    assert result.problems == [] and result.rows == [2, 3]
+    assert result.warnings == [blank_run_warning(3)]
+    assert seconds < 5 and peak < 300
+
+
+def test_lying_dimension():
+    content = handmade_xlsx({1: HEADER, 2: BAKKER, 3: JANSEN}, dimension="A1:XFD1048576")
+    result, seconds, peak = measured(content, "lijst.xlsx")
+    assert result.problems == [] and result.warnings == [] and result.rows == [2, 3]
+    assert seconds < 5 and peak < 300
+
+
+def test_5000_rows_in_bounded_memory():
+    for content, filename in ((big_xlsx(MAX_RECIPIENTS), "5000.xlsx"),
+                              (csv_bytes([HEADER] + [BAKKER] * MAX_RECIPIENTS), "5000.csv")):
+        result, seconds, peak = measured(content, filename)
+        assert len(result.recipients) == MAX_RECIPIENTS and result.problems == []
+        assert seconds < 5 and peak < 300
+
+
+def test_csv_bomb_of_empty_lines():
+    for content, problem in (
+        (b",,,\n" * 2_000_000, "De spreadsheet is leeg: er staan geen kolomkoppen en geen ketenpartners in."),
+        (",".join(HEADER).encode() + b"\n" + b",,,\n" * 2_000_000,
+         "De spreadsheet bevat geen ketenpartners: alleen een kopregel."),
+    ):
+        result, seconds, peak = measured(content, "leeg.csv")
+        assert result.problems == [problem]
+        assert seconds < 5 and peak < 300
+    content = csv_bytes([HEADER, BAKKER]) + b";;;\r\n" * 2_000_000 + csv_bytes([JANSEN])
+    result, seconds, peak = measured(content, "lijst.csv")
+    assert result.problems == [] and result.rows == [2]
+    assert result.warnings == [blank_run_warning(2)]
+    assert seconds < 5 and peak < 300
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_rows_after_more_than_1000_blank_rows_are_not_read(kind):
+    def content(blank):
+        rows = [HEADER, BAKKER] + [[]] * blank + [JANSEN]
+        if kind == "csv":
+            return csv_bytes(rows)
+        return handmade_xlsx({1: HEADER, 2: BAKKER, 3 + blank: JANSEN})  # blank rows absent, as in Excel
+
+    result = read(content(1000))
+    assert result.rows == [2, 1003] and result.warnings == []
+    result = read(content(1001))
+    assert result.problems == [] and result.rows == [2]
+    assert result.warnings == [blank_run_warning(2)]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_more_than_20000_rows_refused(kind):
+    numbers = range(2, 25_000, 500)  # fewer than 1,000 blank rows between recipients
+    if kind == "csv":
+        rows = [HEADER] + [BAKKER if n in numbers else [] for n in range(2, 25_000)]
+        content = csv_bytes(rows)
+    else:
+        content = handmade_xlsx({1: HEADER, **{n: BAKKER for n in numbers}})
+    result, seconds, _ = measured(content, f"lang.{kind}")
+    assert result.problems == [TOO_LONG] and result.recipients == []
+    assert seconds < 5
+
+
+def test_too_many_cells_refused_quickly():
+    wide_row = ['<row r="4">', "<c/>" * 2_000_000, "</row>"]  # no references: column after column
+    content = handmade_xlsx([inline_row(1, HEADER), inline_row(2, BAKKER), inline_row(3, JANSEN), *wide_row])
+    result, seconds, peak = measured(content, "breed.xlsx")
+    assert result.problems == [TOO_COMPLEX]
+    assert seconds < 5 and peak < 300
+
+
+def test_too_many_shared_strings_refused_quickly():
+    strings = [f'<sst xmlns="{NS}">', "<si/>" * 2_000_000, "</sst>"]
+    content = with_parts(xlsx([HEADER, BAKKER]), {"xl/sharedStrings.xml": strings})
+    result, seconds, peak = measured(content, "teksten.xlsx")
+    assert result.problems == [TOO_COMPLEX]
+    assert seconds < 5 and peak < 300
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        ['<row r="3"><c r="A3" x="', "y" * 90_000_000, '"/></row>'],  # one attribute of 90 MB
+        ["<!--", "x" * 90_000_000, "-->"],  # a comment of 90 MB
+        ['<row r="3">', ("<c " + " ".join(f'a{n}=""' for n in range(25_000)) + "/>") * 390, "</row>"],
+    ],
+    ids=["attribute", "comment", "many-attributes"],
+)
+def test_huge_markup_refused_quickly(markup):
+    content = handmade_xlsx([inline_row(1, HEADER), inline_row(2, BAKKER), *markup, inline_row(4, JANSEN)])
+    result, seconds, peak = measured(content, "opmaak.xlsx")
+    assert result.problems == [TOO_COMPLEX]
+    assert seconds < 5 and peak < 300
+
+
+def test_doctype_and_entities_refused():
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "{"x" * 1000}">]><worksheet xmlns="{NS}">'
+        f"<sheetData>{inline_row(1, HEADER)}{inline_row(2, ['&a;'] + BAKKER[1:], str)}"
+        "</sheetData></worksheet>"
+    )
+    content = with_parts(xlsx([HEADER, BAKKER]), {"xl/worksheets/sheet1.xml": sheet.encode()})
+    assert only_problem(content) == DAMAGED
+
+
+def test_what_follows_the_rows_is_not_read():
+    merges = "<mergeCells>" + '<mergeCell ref="A1:B1"/>' * 500_000 + "</mergeCells>"
+    content = handmade_xlsx({1: HEADER, 2: BAKKER}, tail=merges)
+    result, seconds = timed(content, "lijst.xlsx")
+    assert result.problems == [] and result.rows == [2]
+    assert seconds < 2
+
+
+# ------------------------------------------------------------ control characters
+
+
+def control_notice(key, value):
+    """The notice the answers contract gives for ``value`` (one invisible character left out)."""
+    (notice,) = fields.check(key, value).notices
+    return notice
+
+
+def filler(count):
+    return [[f"Bedrijf {n} B.V.", f"Kerkstraat {n}", "1234 AB", "Amsterdam", "", "onbekend", "", "", "", ""]
+            for n in range(count)]
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x00", "\x1a", "\x7f"], ids=["x01", "nul", "ctrl-z", "del"])
+def test_control_character_after_4_kb_of_csv(char):
+    rows = [HEADER] + filler(80) + [["Groen" + char + " B.V.", "Laan 3", "6711 AA", "Ede", "", "onbekend"]]
+    content = csv_bytes(rows, encoding="utf-8")
+    assert content.index(char.encode()) > 4096
+    result = read(content, "lijst.csv")
+    assert result.problems == [] and result.rows[-1] == 82
+    assert result.recipients[-1]["organisation"] == "Groen B.V."
+    assert result.warnings == ["Rij 82: " + control_notice("recipient.organisation", "Groen\x01 B.V.")]
+    assert result.warnings[0].startswith("Rij 82: In de naam van de organisatie stond 1 ")
+
+
+def test_control_characters_anywhere_in_csv_are_read():
+    content = (
+        "Organisatie;Straat en huisnummer;Postcode;Plaats\r\n"
+        "Bakker\x07 B.V.;Kerkstraat 1;1234 AB;Amsterdam\r\n"
+        "Jansen\x0b& Zn;Dorpsweg\x0c8;9711 LM;Groningen\r\n"  # vertical tab (Word's line break), form feed
+    ).encode("utf-8")
+    result = read(content, "lijst.csv")
+    assert result.problems == []
+    assert [r["organisation"] for r in result.recipients] == ["Bakker B.V.", "Jansen & Zn"]
+    assert result.recipients[1]["street"] == "Dorpsweg 8"  # white space, so a space
+    assert result.warnings == ["Rij 2: " + control_notice("recipient.organisation", "Bakker\x07 B.V.")]
+
+
+def test_control_character_in_xlsx_cell():
+    # openpyxl refuses to write a control character; Excel writes it escaped, as _x0001_.
+    rows = [HEADER] + filler(3) + [["Groen_x0001_ B.V.", "Laan_x001A_ 3", "6711 AA", "Ede", "", "onbekend"]]
+    rows.append(["Literal _x005F_x0001_ B.V.", "Laan 4", "6711 AA", "Ede", "", "onbekend"])  # an escaped "_"
+    result = read(xlsx(rows))
+    assert result.problems == [] and result.rows == [2, 3, 4, 5, 6]
+    assert result.recipients[3]["organisation"] == "Groen B.V."
+    assert result.recipients[3]["street"] == "Laan 3"
+    assert result.recipients[4]["organisation"] == "Literal _x0001_ B.V."
+    assert result.warnings == [
+        "Rij 5: " + control_notice("recipient.organisation", "Groen\x01 B.V."),
+        "Rij 5: " + control_notice("recipient.street", "Laan\x01 3"),
+    ]
+    # the same in a shared string with two runs of rich text, the way Excel saves text
+    texts = [*HEADER, *BAKKER[1:4], "onbekend"]
+    strings = f'<sst xmlns="{NS}">' + "".join(f"<si><t>{text}</t></si>" for text in texts)
+    strings += "<si><r><t>Groen</t></r><r><rPr><b/></rPr><t>_x0001_ B.V.</t></r></si></sst>"
+    row2 = zip(("A2", "B2", "C2", "D2", "F2"), (len(texts), 10, 11, 12, 13))
+    rows = [
+        '<row r="1">' + "".join(f'<c r="{chr(65 + n)}1" t="s"><v>{n}</v></c>' for n in range(10)) + "</row>",
+        '<row r="2">' + "".join(f'<c r="{ref}" t="s"><v>{index}</v></c>' for ref, index in row2) + "</row>",
+    ]
+    result = read(handmade_xlsx(rows, parts={"xl/sharedStrings.xml": strings.encode()}))
+    assert result.problems == [] and result.recipients[0]["organisation"] == "Groen B.V."
+    assert result.warnings == ["Rij 2: " + control_notice("recipient.organisation", "Groen\x01 B.V.")]
+
+
+def test_raw_control_character_in_sheet_xml_is_damaged():
+    content = handmade_xlsx([inline_row(1, HEADER), inline_row(2, ["Groen&#1; B.V.", *BAKKER[1:]], str)])
+    assert only_problem(content) == DAMAGED
+
+
+# ------------------------------------------------------------ dates and times
+
+
+@pytest.mark.parametrize("epoch", ["1900", "1904"])
+def test_date_and_time_cells_warned(epoch):
+    workbook = openpyxl.Workbook()
+    if epoch == "1904":
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        workbook.epoch = CALENDAR_MAC_1904
+    sheet = workbook.active
+    sheet.append(HEADER)
+    day, moment = datetime.date(2026, 11, 25), datetime.datetime(2026, 11, 25, 12, 30)
+    sheet.append([day, "Kerkstraat 1", "1234 AB", datetime.time(12, 30), "", "onbekend"])
+    sheet.append(["Jansen", moment, 1000, "Brussel", "België", "onbekend"])  # 1000: a number, no warning
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read(buffer.getvalue())
+    assert result.problems == []
+    first, second = result.recipients
+    assert (first["organisation"], first["city"]) == ("25-11-2026", "12:30:00")
+    assert (second["street"], second["postcode"]) == ("25-11-2026 12:30", "1000")
+    check = "Controleer of dat klopt; typ anders de tekst in de cel."
+    assert result.warnings == [
+        f"Rij 2: de cel in kolom Organisatie is in Excel opgemaakt als datum (25-11-2026). {check}",
+        f"Rij 2: de cel in kolom Plaats is in Excel opgemaakt als tijd (12:30:00). {check}",
+        "Rij 3: de cel in kolom Straat en huisnummer is in Excel opgemaakt als datum "
+        f"(25-11-2026 12:30). {check}",
+    ]

@@ -181,8 +181,8 @@ def check(key: str, value: Any, country: str = "") -> Checked:
     result = Checked(value=text)
     if removed:
         result.notices.append(
-            f"In {current.label} {'stond' if removed == 1 else 'stonden'} {removed} onzichtbare "
-            f"{'teken' if removed == 1 else 'tekens'} (bijvoorbeeld uit een gekopieerde tekst). "
+            f"In {current.label} {'stond 1 onzichtbaar teken' if removed == 1 else f'stonden {removed} onzichtbare tekens'}"
+            " (bijvoorbeeld uit een gekopieerde tekst). "
             f"{'Dat is' if removed == 1 else 'Die zijn'} weggelaten."
         )
     if not text:

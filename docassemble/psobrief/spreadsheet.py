@@ -6,6 +6,9 @@ spreadsheet row it concerns ("Rij 7: ..."). The format is decided from the conte
 from the file name. :func:`template_workbook` and :func:`template_csv` give the example
 spreadsheet users fill in; :func:`preview_rows` gives the rows of a check table.
 
+Reading takes bounded time and memory whatever the file claims (see the limits below
+_HEADER_SEARCH_ROWS): at most 20,000 rows, and more than 1,000 blank rows end the list.
+
 Plain Python: nothing here imports docassemble.
 """
 
@@ -157,9 +160,13 @@ _MAX_ROWS = 20_000
 _MAX_BLANK_RUN = 1_000
 #: XLSX cells to the right of this column (GR) are not read; any list fits well within it.
 _MAX_COLUMNS = 200
-#: XML elements parsed in one workbook, all parts together (about 1 µs each): 5,000 rows of
-#: 30 columns need about 400,000.
-_MAX_XML_ELEMENTS = 1_500_000
+#: XML elements and attributes parsed in one workbook, all parts together (under 1 µs each):
+#: 5,000 rows of 30 columns as Excel saves them need about 1,000,000.
+_MAX_XML_ITEMS = 2_000_000
+#: Bytes of one piece of XML markup (a tag with its attributes, a comment): Excel's longest is a
+#: few kB. Expat 2.5 scans an unfinished piece again for every chunk it is given, so a 90 MB
+#: attribute would take minutes.
+_MAX_XML_TOKEN = 256 * 1024
 #: Characters kept of one cell (Excel's own maximum is 32,767) and of all shared texts.
 _MAX_CELL_TEXT = 32_768
 _MAX_SHARED_TEXT = 30_000_000
@@ -293,7 +300,7 @@ def _join(items: list[str]) -> str:
 
 
 def _text(value: Any) -> str:
-    """A cell value as clean text: 1234.0 -> "1234", a date -> "25-11-2026" ("25-11-2026 12:30" with a time)."""
+    """A cell value as clean text: 1234.0 -> "1234", a date -> "25-11-2026" or "25-11-2026 12:30"."""
     if value is _UNCACHED:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -382,8 +389,8 @@ def _check_workbook_zip(content: bytes) -> None:
 # ------------------------------------------------------------------------------- XLSX
 #
 # A workbook is read with expat, as a stream: no XML tree is built, a formula and its
-# stored result come in the same pass, and every element of every part counts against
-# _MAX_XML_ELEMENTS, so no file can make the reading slow or large. (openpyxl cannot be
+# stored result come in the same pass, and every element and attribute of every part counts
+# against _MAX_XML_ITEMS, so no file can make the reading slow or large. (openpyxl cannot be
 # bounded this way: its load_workbook parses a whole worksheet that has no <dimension>,
 # and the whole shared-strings table at about 7 µs a text, before the first row is read.)
 
@@ -399,7 +406,7 @@ class _Done(Exception):
 
 
 class _TooMuch(Exception):
-    """The workbook needs more than :data:`_MAX_XML_ELEMENTS` or :data:`_MAX_SHARED_TEXT` to read."""
+    """Reading the workbook needs more than a limit allows (:data:`_MAX_XML_ITEMS` and the like)."""
 
 
 @dataclass
@@ -434,6 +441,16 @@ def _column_number(reference: str) -> int:
     for letter in match.group(1).upper():
         number = number * 26 + ord(letter) - 64
     return number
+
+
+class _LocalNames(dict):
+    """Element names without their namespace ("uri c" -> "c"), worked out once per name."""
+
+    def __missing__(self, tag: str) -> str:
+        name = tag[tag.rfind(" ") + 1 :]
+        if len(self) < 200:  # a part uses a few dozen names; made-up ones are not kept
+            self[tag] = name
+        return name
 
 
 class _Elements:
@@ -530,7 +547,7 @@ class _SheetRows:
         self.last = 0  # the last row handed out
         self.cells: dict[int, Any] = {}
         self.column = 0
-        self.kind, self.style, self.formula = "n", 0, False
+        self.kind, self.style, self.formula = "n", "", False
         self.stored: str | None = None  # the text of the cell's <v>
         self.inline: list[str] | None = None  # the text of the cell's <is>
         self.parts: list[str] | None = None  # where text goes now
@@ -545,7 +562,7 @@ class _SheetRows:
         if name == "c":
             reference = attrs.get("r")
             self.column = _column_number(reference) if reference else self.column + 1
-            self.kind, self.style, self.formula = attrs.get("t", "n"), int(attrs.get("s") or 0), False
+            self.kind, self.style, self.formula = attrs.get("t", "n"), attrs.get("s", ""), False
             self.stored = self.inline = None
             self.size = 0
         elif name == "v":
@@ -568,6 +585,8 @@ class _SheetRows:
 
     def end(self, name: str) -> None:
         if name == "c":
+            if self.stored is None and self.inline is None and not self.formula:
+                return  # an empty cell (perhaps with a style)
             value = self._value()
             if value is not None and self.column <= _MAX_COLUMNS:
                 self.cells[self.column] = value
@@ -614,10 +633,11 @@ class _SheetRows:
         if kind == "d":
             return from_ISO8601(stored)
         number = float(stored) if any(char in stored for char in ".eE") else int(stored)
-        if self.style not in self.book.dates:
+        style = int(self.style or 0)
+        if style not in self.book.dates:
             return number
         try:
-            return from_excel(number, self.book.epoch, timedelta=self.style in self.book.durations)
+            return from_excel(number, self.book.epoch, timedelta=style in self.book.durations)
         except (OverflowError, ValueError):
             return "#VALUE!"  # as openpyxl and Excel: a date outside Excel's calendar
 
@@ -627,7 +647,7 @@ class _Workbook:
 
     def __init__(self, archive: zipfile.ZipFile):
         self.archive = archive
-        self.elements = 0
+        self.items = 0  # XML elements and attributes parsed so far
         relations = {
             attrs.get("Id"): attrs for _, attrs in self._elements(_WORKBOOK_RELATIONS, "Relationship")
         }
@@ -694,20 +714,25 @@ class _Workbook:
         parser.buffer_size = _CHUNK
         parser.StartDoctypeDeclHandler = _no_doctype
         start, end = handler.start, handler.end
+        local = _LocalNames()
 
         def started(tag: str, attrs: dict[str, str]) -> None:
-            self.elements += 1
-            if self.elements > _MAX_XML_ELEMENTS:
+            self.items += 1 + len(attrs)
+            if self.items > _MAX_XML_ITEMS:
                 raise _TooMuch
-            start(tag[tag.rfind(" ") + 1 :], attrs)
+            start(local[tag], attrs)
 
         parser.StartElementHandler = started
-        parser.EndElementHandler = lambda tag: end(tag[tag.rfind(" ") + 1 :])
+        parser.EndElementHandler = lambda tag: end(local[tag])
         parser.CharacterDataHandler = handler.text
         with self.archive.open(name) as stream:
             try:
+                fed = 0
                 while chunk := stream.read(_CHUNK):
                     parser.Parse(chunk, False)
+                    fed += len(chunk)
+                    if fed - parser.CurrentByteIndex > _MAX_XML_TOKEN:  # all in one piece of markup
+                        raise _TooMuch
                     yield
                 parser.Parse(b"", True)
             except _Done:
@@ -846,9 +871,16 @@ def _delimiter(text: str) -> tuple[str, str]:
     return max(counts, key=counts.get), text  # ties go to ";", as Dutch Excel writes
 
 
+_LINE = re.compile("[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
 def _csv_lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` for the csv module; a line longer than :data:`_MAX_CSV_LINE` ends the reading."""
-    for line in io.StringIO(text, newline=""):
+    """The lines of ``text`` with their ends, for the csv module, one at a time (no copy of the text).
+
+    A line longer than :data:`_MAX_CSV_LINE` ends the reading.
+    """
+    for match in _LINE.finditer(text):
+        line = match.group()
         if len(line) > _MAX_CSV_LINE:
             raise csv.Error("line too long")
         yield line
@@ -902,7 +934,7 @@ class _Lines:
         if self.stopped:
             raise StopIteration
         number, values = next(self._rows)
-        if number - self.last > _MAX_BLANK_RUN:
+        if number - self.last - 1 > _MAX_BLANK_RUN:  # the rows in between are blank (or absent)
             self.stopped = True
             raise StopIteration
         if isinstance(values, _Cut):
@@ -1036,6 +1068,20 @@ def _row_texts(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], dict
     return texts, broken
 
 
+def _typed_cells(number: int, cells: dict[str, Any]) -> list[str]:
+    """A warning for each cell Excel holds as a date or a time: its text may not be what was meant."""
+    found = []
+    for column in COLUMNS:
+        value = cells.get(column)
+        if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+            kind = "datum" if isinstance(value, datetime.date) else "tijd"
+            found.append(
+                f"Rij {number}: de cel in kolom {column} is in Excel opgemaakt als {kind} ({_text(value)}). "
+                "Controleer of dat klopt; typ anders de tekst in de cel."
+            )
+    return found
+
+
 def _row_form(number: int, texts: dict[str, str], broken: dict[str, str]) -> tuple[str, list[str]]:
     """The form of address (a key of FORMS_OF_ADDRESS) and any problem with it."""
     typed = strip_invisible(texts["Aanspreekvorm"])[0]
@@ -1078,10 +1124,11 @@ def _read_row(number: int, cells: dict[str, Any]) -> tuple[dict | None, list[str
     texts, broken = _row_texts(number, cells)
     form, form_problems = _row_form(number, texts, broken)
     recipient, problems, notices = read_recipient(_recipient_dict(texts, form), f"Rij {number}")
-    hidden = tuple(f"Rij {number}: {fields.RULES[key].name} "
-                   for key in (f"recipient.{COLUMNS[column]}" for column in broken) if key in fields.RULES)
-    problems = list(broken.values()) + form_problems + [p for p in problems if not p.startswith(hidden)]
-    found = list(notices)
+    # an unusable cell is reported once: not again as "Vul ... in."
+    hidden = {f"Rij {number}: Vul {fields.RULES[key].label} in."
+              for key in (f"recipient.{COLUMNS[column]}" for column in broken) if key in fields.RULES}
+    problems = list(broken.values()) + form_problems + [p for p in problems if p not in hidden]
+    found = _typed_cells(number, cells) + list(notices)
     if texts["Aanhef"] and form != "onbekend":
         found.append(
             f"Rij {number}: de aanhef in de kolom Aanhef wordt niet gebruikt; die geldt alleen bij "

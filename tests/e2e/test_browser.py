@@ -64,7 +64,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.press("Doorgaan")
 
     person.heading("Plaats, datum en kenmerk")
-    playwright.expect(page.get_by_label("Plaats", exact=True)).to_have_value("Utrecht")
+    playwright.expect(page.get_by_label("Plaats boven de brief (optioneel)", exact=True)).to_have_value("")
     person.fill("Uw kenmerk (optioneel)", "INK-7")
     person.shot("place-date")
     person.press("Doorgaan")
