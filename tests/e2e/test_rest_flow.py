@@ -26,14 +26,15 @@ def screen_variables(question: dict) -> list[str]:
     return names
 
 
-def run_interview(api, answers: dict) -> dict:
+def run_interview(api, answers: dict, final: str = FINAL_SCREEN) -> dict:
     """Answer every screen for ``answers``; return the session's variables at the end."""
     values = interview_variables(answers)
     question = api.start()
     added = 1
     seen = []
     for _ in range(MAX_SCREENS):
-        if question.get("questionText", "").strip() == FINAL_SCREEN:
+        if question.get("questionText", "").strip() == final:
+            api.last_question = question
             return api.variables()
         assert question.get("questionType") not in ("deadend", "restart", "exit"), question
         names = screen_variables(question)
@@ -217,3 +218,20 @@ def test_own_subject_and_own_measure(api, tmp_path):
     ]
     assert "Alle huidige en potentiële leveranciers ontvangen deze sociale inkoopcode;" not in lines
     check_against_offline(docx, answers, tmp_path)
+
+
+def test_rest_answers_that_break_the_rules_get_a_dutch_screen(api):
+    """The REST API skips validate:; the documents step checks the same rules and says what to change."""
+    answers = scenario(
+        [recipient("   ", "x" * 10_000, "1234 AB", "Ede", "heer", surname="Smit"),
+         recipient("Bakker\x01 B.V.", "Weg 1", "12345", "Ede", "onbekend")],
+        sender={"email": "geen e-mailadres"}, letter={"date": "01-01-0001"})
+    variables = run_interview(api, answers, final="Enkele antwoorden moeten nog worden aangepast")
+    text = api.last_question["subquestionText"]
+    for expected in ("Afzender: Dit is geen geldig e-mailadres.", "Brief: Kies een datum tussen",
+                     "Ketenpartner 1: Vul de naam van de organisatie in.",
+                     "Ketenpartner 1: Straat en huisnummer is 10.000 tekens lang. Het maximum is 200 tekens",
+                     "12345", "is geen Nederlandse postcode."):
+        assert expected in text, (expected, text)
+    assert "Error" not in text and "Traceback" not in text
+    assert "items" not in (variables.get("documents") or {})  # nothing was made
