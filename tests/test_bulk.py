@@ -163,3 +163,29 @@ def test_overview_workbook_stores_payloads_as_typed_text():
             if name.endswith(".xml"):
                 tags = {element.tag.rpartition("}")[2] for element in ElementTree.fromstring(archive.read(name)).iter()}
                 assert "f" not in tags, name
+
+
+def test_1000_letters_get_1000_pdfs_each_with_its_own_recipient(example_data):
+    """A list past LibreOffice's ~245-documents-per-run limit: every PDF is made, none mixed up."""
+    import subprocess
+
+    bundle = render_bundle(many(example_data, 1000), pdf=True)
+    assert bundle.pdf_error == "" and bundle.pdf_missing == []
+    assert len(bundle.pdfs) == 1000
+    assert bundle.combined_pdf.startswith(b"%PDF")
+    for name, pdf in bundle.pdfs.items():
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        organisation = name[len("Stimuleringsbrief - "):-len(".pdf")]
+        assert organisation in text, name
+        assert "Met vriendelijke groet," in text
+
+
+def test_a_pdf_that_fails_is_named_and_the_others_kept(example_data, monkeypatch):
+    from docassemble.psobrief import bulk
+
+    bundle = render_bundle(many(example_data, 3), pdf=False)
+    letters = dict(bundle.letters)
+    letters["Kapot.docx"] = b"PK\x03\x04 geen echt document"
+    pdfs, missing = bulk.convert_to_pdf(letters)
+    assert missing == ["Kapot.pdf"]
+    assert sorted(pdfs) == [f"Stimuleringsbrief - Leverancier {n:02d}.pdf" for n in range(3)]

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -28,17 +26,6 @@ def _load(path: Path) -> object:
     if path.suffix.lower() == ".json":
         return json.loads(text)
     return yaml.safe_load(text)
-
-
-def _to_pdf(files: list[Path], out: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        raise SystemExit("Geen PDF gemaakt: LibreOffice (soffice) is niet gevonden.")
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,22 +83,41 @@ def main(argv: list[str] | None = None) -> int:
         from .bulk import ZIP_FILENAME, render_bundle
 
         bundle = render_bundle(answers, pdf=args.pdf)
-        if bundle.pdf_error:
-            print(bundle.pdf_error, file=sys.stderr)
         path = args.out / ZIP_FILENAME
         path.write_bytes(bundle.zip_bytes())
         print(path)
-        return 0
+        return _pdf_report(bundle.pdf_error, bundle.pdf_missing)
     written = []
     for filename, content in render_all(answers):
         path = args.out / filename
         path.write_bytes(content)
         written.append(path)
         print(path)
-    if args.pdf:
-        _to_pdf(written, args.out)
-        for path in written:
-            print(path.with_suffix(".pdf"))
+    if not args.pdf:
+        return 0
+    from .bulk import PdfError, convert_to_pdf
+
+    try:
+        pdfs, missing = convert_to_pdf({path.name: path.read_bytes() for path in written})
+    except PdfError as error:
+        return _pdf_report(str(error), [])
+    for name, content in pdfs.items():
+        (args.out / name).write_bytes(content)
+        print(args.out / name)
+    return _pdf_report("", missing)
+
+
+def _pdf_report(error: str, missing: list[str]) -> int:
+    """Say which PDFs are missing (exit status 1), or nothing (0)."""
+    if error:
+        print(error, file=sys.stderr)
+        return 1
+    if missing:
+        print(f"{len(missing)} PDF-bestand(en) konden niet worden gemaakt (de Word-bestanden zijn er wel):",
+              file=sys.stderr)
+        for name in missing:
+            print(f"- {name}", file=sys.stderr)
+        return 1
     return 0
 
 

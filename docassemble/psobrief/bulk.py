@@ -58,7 +58,8 @@ class Bundle:
     combined: bytes = b""
     combined_pdf: bytes | None = None
     overview: bytes = b""
-    pdf_error: str = ""
+    pdf_error: str = ""  # LibreOffice is missing: no PDF at all
+    pdf_missing: list[str] = field(default_factory=list)  # PDFs that could not be made
 
     def zip_bytes(self) -> bytes:
         """The ZIP a user downloads: letters, PDFs, combined file, annex, overview.
@@ -166,15 +167,47 @@ def overview_workbook(rows: list[dict[str, str]]) -> bytes:
     return out.getvalue()
 
 
-def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> dict[str, bytes]:
-    """PDFs of DOCX files (name -> bytes) with ONE LibreOffice run for all of them.
+#: Documents per LibreOffice run. One run converts a list far faster than one start per
+#: file, but a single run over more than about 245 documents stops making PDFs (seen with
+#: LibreOffice 7.4 here): lists are converted in parts of this size.
+PDF_BATCH = 100
 
-    Starting LibreOffice costs about a second; converting a letter afterwards a fraction
-    of that, so a batch is far faster than one conversion per file. Raises PdfError.
-    """
+
+def _soffice() -> str:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         raise PdfError("LibreOffice (soffice) is niet gevonden: er zijn geen PDF-bestanden gemaakt.")
+    return soffice
+
+
+def _convert_batch(soffice: str, folder: Path, paths: list[Path], out: Path, timeout: int) -> None:
+    """One LibreOffice run for ``paths``; what it could not make is simply missing from ``out``."""
+    profile = folder.parent / "profile"
+    command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(out), *map(str, paths)]
+    env = {**os.environ, "HOME": str(folder.parent)}
+    try:
+        subprocess.run(command, capture_output=True, timeout=timeout, env=env)
+    except (subprocess.SubprocessError, OSError):
+        pass  # the files it did not make are retried and then reported
+
+
+def _good_pdf(path: Path) -> bool:
+    if not path.is_file() or path.stat().st_size < 100:
+        return False
+    with path.open("rb") as handle:
+        return handle.read(5) == b"%PDF-"
+
+
+def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> tuple[dict[str, bytes], list[str]]:
+    """PDFs of DOCX files (name -> bytes): the PDFs made, and the names of those that failed.
+
+    LibreOffice runs once per :data:`PDF_BATCH` documents; a document whose PDF is missing
+    afterwards is tried once more on its own. A PDF that still fails is named in the
+    second value, never silently left out and never the reason to drop the others.
+    Raises :class:`PdfError` only when LibreOffice is not installed.
+    """
+    soffice = _soffice()
     with tempfile.TemporaryDirectory(prefix="psobrief-pdf-") as work:
         folder, out = Path(work) / "in", Path(work) / "out"
         folder.mkdir()
@@ -182,22 +215,21 @@ def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> dict[str
         for number, (name, content) in enumerate(documents.items()):
             path = folder / f"{number:05d}.docx"  # plain names: LibreOffice's command line is picky
             path.write_bytes(content)
-            names[path.stem] = name
-        profile = Path(work) / "profile"
-        command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(out), *sorted(map(str, folder.iterdir()))]
-        env = {**os.environ, "HOME": work}
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=timeout, env=env)
-        except (subprocess.SubprocessError, OSError) as error:
-            raise PdfError(f"LibreOffice kon de documenten niet omzetten naar PDF ({error}).") from error
-        result = {}
-        for stem, name in names.items():
-            pdf = out / f"{stem}.pdf"
-            if not pdf.is_file():
-                raise PdfError(f"LibreOffice heeft van '{name}' geen PDF gemaakt.")
-            result[name[: -len(".docx")] + ".pdf"] = pdf.read_bytes()
-        return result
+            names[path] = name
+        paths = list(names)
+        for start in range(0, len(paths), PDF_BATCH):
+            _convert_batch(soffice, folder, paths[start:start + PDF_BATCH], out, timeout)
+        for path in paths:  # a second chance, one by one
+            if not _good_pdf(out / f"{path.stem}.pdf"):
+                _convert_batch(soffice, folder, [path], out, timeout)
+        result, missing = {}, []
+        for path, name in names.items():
+            pdf = out / f"{path.stem}.pdf"
+            if _good_pdf(pdf):
+                result[name[: -len(".docx")] + ".pdf"] = pdf.read_bytes()
+            else:
+                missing.append(name[: -len(".docx")] + ".pdf")
+        return result, missing
 
 
 def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None = None) -> Bundle:
@@ -229,8 +261,8 @@ def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None 
     if pdf:
         report(total, total, "pdf")
         try:
-            converted = convert_to_pdf({**bundle.letters, COMBINED_FILENAME: bundle.combined})
-            bundle.combined_pdf = converted.pop(COMBINED_FILENAME[: -len(".docx")] + ".pdf")
+            converted, bundle.pdf_missing = convert_to_pdf({**bundle.letters, COMBINED_FILENAME: bundle.combined})
+            bundle.combined_pdf = converted.pop(COMBINED_FILENAME[: -len(".docx")] + ".pdf", None)
             bundle.pdfs = converted
         except PdfError as error:
             bundle.pdf_error = str(error)

@@ -21,7 +21,6 @@ from docassemble.base.util import (
     DARedis,
     interview_url,
     log,
-    pdf_concatenate,
     user_info,
     validation_error,
     zip_file,
@@ -31,8 +30,8 @@ from . import fields, images, sources
 from .answers import AnswersError, parse_answers
 from .dutch import FORMS_OF_ADDRESS, Person, attention_line, clean, long_date, salutation
 from .fields import parse_date
-from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, render_bundle
-from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letters
+from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, PdfError, convert_to_pdf, render_bundle
+from .render import ANNEX_FILENAME, render_all
 from .spreadsheet import SheetResult, preview_rows, read_recipients, template_csv, template_workbook
 
 __all__ = [
@@ -43,6 +42,7 @@ __all__ = [
     "answers_report",
     "problems_html",
     "notices_html",
+    "missing_pdfs_html",
     "dutch_date",
     "ladder_choices",
     "subject_choices",
@@ -341,15 +341,6 @@ def _stored_file(name: str, content: bytes) -> DAFile:
     return the_file
 
 
-def _pdf_of(docx: DAFile) -> DAFile | None:
-    """The PDF of a DOCX through docassemble's own LibreOffice conversion, or None."""
-    try:
-        return pdf_concatenate(docx, filename=docx.filename[: -len(".docx")] + ".pdf")
-    except Exception as error:  # the server cannot convert: offer the DOCX only
-        log(f"psobrief: PDF conversion of {docx.filename} failed: {error}")
-        return None
-
-
 def answers_report(data: dict[str, Any]) -> dict[str, list[str]]:
     """What the answers contract says of the interview's answers: problems and notices.
 
@@ -368,7 +359,7 @@ def make_documents(documents: Any, data: dict[str, Any]) -> None:
 
     Sets ``documents.items`` (one dict per recipient: organisation, salutation, docx,
     pdf), ``documents.annex_docx`` / ``annex_pdf`` (or None), ``documents.zip`` (or None
-    for a single recipient), ``documents.pdf_failed``, ``documents.notices`` and
+    for a single recipient), ``documents.pdf_missing``, ``documents.notices`` and
     ``documents.fingerprint``. When the answers break a rule, ``documents.problems``
     lists them in Dutch; when anything else fails, ``documents.failed`` is True and the
     details go to the server's log, not to the screen.
@@ -390,27 +381,35 @@ def make_documents(documents: Any, data: dict[str, Any]) -> None:
     documents.fingerprint = answers_fingerprint(data)
 
 
+def _pdf_name(docx_name: str) -> str:
+    return docx_name[: -len(".docx")] + ".pdf"
+
+
 def _build(documents: Any, answers: Any) -> None:
-    taken: set[str] = set()
-    items = []
-    for recipient, letter in zip(answers.recipients, render_letters(answers, answers.recipients)):
-        docx = _stored_file(letter_filename(recipient, taken), letter)
-        items.append(
-            {
-                "organisation": recipient.organisation,
-                "salutation": salutation(recipient.contact, sources.unknown_salutations()[0]),
-                "docx": docx,
-                "pdf": _pdf_of(docx),
-            }
-        )
-    documents.items = items
-    documents.annex_docx = _stored_file(ANNEX_FILENAME, render_annex(answers)) if answers.annex.include else None
-    documents.annex_pdf = _pdf_of(documents.annex_docx) if documents.annex_docx else None
-    every_file = [f for item in items for f in (item["docx"], item["pdf"]) if f is not None]
-    every_file += [f for f in (documents.annex_docx, documents.annex_pdf) if f is not None]
-    documents.zip = zip_file(every_file, filename="Stimuleringsbrieven.zip") if len(items) > 1 else None
-    documents.pdf_failed = any(item["pdf"] is None for item in items) or (
-        documents.annex_docx is not None and documents.annex_pdf is None)
+    """The letters and the annex, and their PDFs in one LibreOffice run (as for a list)."""
+    files = dict(render_all(answers))  # letters in the recipients' order, then the annex
+    try:
+        pdfs, missing = convert_to_pdf(files)
+    except PdfError as error:  # no LibreOffice on this server: the DOCX files only
+        log(f"psobrief: {error}")
+        pdfs, missing = {}, [_pdf_name(name) for name in files]
+    docx = {name: _stored_file(name, content) for name, content in files.items()}
+    pdf = {name: _stored_file(name, content) for name, content in pdfs.items()}
+    default_unknown = sources.unknown_salutations()[0]
+    documents.items = [
+        {
+            "organisation": recipient.organisation,
+            "salutation": salutation(recipient.contact, default_unknown),
+            "docx": docx[name],
+            "pdf": pdf.get(_pdf_name(name)),
+        }
+        for recipient, name in zip(answers.recipients, files)
+    ]
+    documents.annex_docx = docx.get(ANNEX_FILENAME) if answers.annex.include else None
+    documents.annex_pdf = pdf.get(_pdf_name(ANNEX_FILENAME)) if answers.annex.include else None
+    every_file = list(docx.values()) + list(pdf.values())
+    documents.zip = zip_file(every_file, filename="Stimuleringsbrieven.zip") if len(documents.items) > 1 else None
+    documents.pdf_missing = missing
 
 
 # ---------------------------------------------------------------- spreadsheets
@@ -441,6 +440,15 @@ def _items(title: str, texts: list[str], limit: int, css: str) -> str:
 def problems_html(problems: list[str]) -> str:
     """The answers that break a rule, as a list a screen reader announces."""
     return _items("Dit moet worden aangepast:", problems, len(problems), "alert-danger")
+
+
+def missing_pdfs_html(names: list[str]) -> str:
+    """The PDFs that could not be made, by name (never hidden)."""
+    if not names:
+        return ""
+    return _items(f"{len(names)} PDF-{'bestand kon' if len(names) == 1 else 'bestanden konden'} niet worden "
+                  "gemaakt. De Word-bestanden zijn wel compleet; probeer het later opnieuw via uw antwoorden.",
+                  names, SHOWN_PROBLEMS, "alert-warning")
 
 
 def notices_html(notices: list[str]) -> str:
@@ -547,7 +555,7 @@ def run_bulk_job(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
         stored[role] = {"number": the_file.number, "filename": the_file.filename,
                         "extension": the_file.extension, "mimetype": the_file.mimetype}
     stored["summary"] = {"letters": len(bundle.letters), "pdfs": len(bundle.pdfs), "pdf_error": bundle.pdf_error,
-                         "notices": answers.notices}
+                         "pdf_missing": bundle.pdf_missing, "notices": answers.notices}
     return stored
 
 

@@ -127,31 +127,30 @@ class Walk:
         pytest.fail(f"screen {heading!r} kept refusing plain values")
 
     def field_errors(self, on_screen) -> dict[str, str]:
-        """The error message shown next to each field, when the screen stayed."""
-        self.page.wait_for_timeout(100)
-        still = self.page.locator("#daMainQuestion").inner_text().strip()
-        if still != on_screen[0][0] and not still.startswith(on_screen[0][0]):
-            return {}
-        found = {}
-        for _ in range(20):  # the messages are drawn by the page's script just after it loads
+        """The error message shown next to each field, when the screen stayed.
+
+        The page replaces its content by script after the answer is sent, so this looks
+        a few times: until the next screen is there, or messages are drawn.
+        """
+        heading = on_screen[0][0]
+        for _ in range(50):
+            if not self.page.locator("#daMainQuestion").inner_text().strip().startswith(heading):
+                return {}
+            found = {}
             for _, label, key, _ in on_screen:
-                field = self.page.get_by_label(label, exact=True)
-                if not field.count():
-                    self.person.shot(f"no-field-{key}")
-                    pytest.fail(f"{key}: no field {label!r} after pressing Doorgaan with {self.strings[key]!r}")
-                field_id = field.get_attribute("id")
-                error = self.page.locator(f'[id="{field_id}-error"]')
-                if error.count() and error.first.is_visible() and error.first.inner_text().strip():
-                    found[key] = error.first.inner_text().strip()
+                try:
+                    field_id = self.page.get_by_label(label, exact=True).first.get_attribute("id", timeout=500)
+                    error = self.page.locator(f'[id="{field_id}-error"]').first
+                    if error.is_visible() and error.inner_text(timeout=500).strip():
+                        found[key] = error.inner_text(timeout=500).strip()
+                except playwright.TimeoutError:
+                    continue  # the page is being replaced
             if found:
-                break
+                return found
             self.page.wait_for_timeout(100)
-        if not found:
-            print(self.page.evaluate("Array.from(document.querySelectorAll('.da-has-error, .invalid-feedback'))"
-                                     ".map(e => e.id + ' ' + e.className + ' ' + e.textContent)"))
-        assert found, f"screen {on_screen[0][0]!r} stayed without a message at a field: " \
-                      f"{self.page.locator('#daquestion').inner_text()[:500]}"
-        return found
+        self.person.shot("stayed-without-message")
+        pytest.fail(f"screen {heading!r} stayed without a message at a field: "
+                    f"{self.page.locator('#daquestion').inner_text()[:500]}")
 
 
 def answers_from(typed: dict[str, str]) -> dict:
