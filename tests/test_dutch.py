@@ -135,3 +135,22 @@ def test_long_date(day, expected):
 def test_date_line():
     assert date_line("Utrecht", datetime.date(2026, 11, 25)) == "Utrecht, 25 november 2026"
     assert date_line("", datetime.date(2026, 11, 25)) == "25 november 2026"
+
+
+@pytest.mark.parametrize("number, expected", [(0, "0 brieven"), (1, "1 brief"), (2, "2 brieven"), (5000, "5000 brieven")])
+def test_count_of_singular_and_plural(number, expected):
+    from docassemble.psobrief.dutch import count_of
+
+    assert count_of(number, "brief", "brieven") == expected
+
+
+def test_reference_label_says_whose_reference_it_is():
+    """'Uw kenmerk' is the recipient's reference in Dutch letters; the field holds ours."""
+    import yaml
+
+    from conftest import ROOT
+
+    text = (ROOT / "docassemble" / "psobrief" / "data" / "questions" / "psobrief_letter.yml").read_text()
+    screens = list(yaml.safe_load_all(text))
+    labels = [next(iter(field)) for screen in screens for field in screen.get("fields", []) if isinstance(field, dict)]
+    assert "Ons kenmerk (optioneel)" in labels and "Uw kenmerk (optioneel)" not in labels

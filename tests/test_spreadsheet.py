@@ -516,7 +516,7 @@ def test_row_problems_all_reported_with_row_numbers():
         "Rij 5: Vul de voornaam of voorletters in.",
         "Rij 5: Vul de achternaam in.",
         "Rij 5: Vul de naam van de organisatie in.",
-        "Rij 5: Vul straat en huisnummer in.",
+        "Rij 5: Vul het adres (straat en huisnummer) in.",
         "Rij 5: '0123 AB' is geen Nederlandse postcode. Een postcode heeft vier cijfers (niet "
         "beginnend met 0) en twee letters, bijvoorbeeld 1234 AB." + postcode_hint,
         "Rij 5: Vul de plaats in.",

@@ -85,7 +85,7 @@ def test_letter_details(answers):
     assert "Ons kenmerk: INK/2026/041" in lines
     assert "Betreft: Socialer inkopen wordt belangrijker!" in lines
     assert "Geachte heer Van den Berg," in lines
-    assert "Wij zijn gecertificeerd op PSO-Trede 2." in text
+    assert "Wij zijn gecertificeerd op prestatieniveau PSO-Trede 2." in text
     assert "U kunt de kopie sturen naar inkoop@devries-bouw.nl." in text
     assert "Bijlage: Socialer inkoopbeleid met de PSO-prestatieladder" in lines
     assert "Wij bespreken socialer ondernemen in elk jaargesprek met onze vaste leveranciers." in lines
@@ -116,8 +116,9 @@ def test_measures_punctuated_as_one_list(answers, example_data):
 
 @pytest.mark.parametrize(
     "level, expected",
-    [("Basistrede", "Wij zijn gecertificeerd op Basistrede."), ("trede_1", "Wij zijn gecertificeerd op PSO-Trede 1."),
-     ("PSO-Trede 3", "Wij zijn gecertificeerd op PSO-Trede 3.")],
+    [("Basistrede", "Wij zijn gecertificeerd op prestatieniveau Basistrede."), ("trede_1", "Wij zijn gecertificeerd op prestatieniveau PSO-Trede 1."),
+     ("trede_2", "Wij zijn gecertificeerd op prestatieniveau PSO-Trede 2."),
+     ("PSO-Trede 3", "Wij zijn gecertificeerd op prestatieniveau PSO-Trede 3.")],
 )
 def test_level_wording(example_data, level, expected):
     example_data["sender"]["pso_level"] = level

@@ -27,6 +27,7 @@ __all__ = [
     "date_line",
     "long_date",
     "number_word",
+    "count_of",
 ]
 
 #: The forms of address a user can choose, with their Dutch labels.
@@ -68,6 +69,11 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     return " ".join(str(value).split())
+
+
+def count_of(number: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: (1, "brief", "brieven") -> "1 brief"."""
+    return f"{number} {singular if number == 1 else plural}"
 
 
 def number_word(number: int) -> str:

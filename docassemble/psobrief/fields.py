@@ -78,7 +78,7 @@ class Checked:
 
 _RULES = [
     FieldRule("sender.name", "de naam van de organisatie", 200),
-    FieldRule("sender.street", "straat en huisnummer", 200),
+    FieldRule("sender.street", "het adres (straat en huisnummer)", 200),
     FieldRule("sender.postcode", "de postcode", 10, kind="postcode"),
     FieldRule("sender.city", "de plaats", 100),
     FieldRule("sender.email", "het e-mailadres", 254, kind="email"),
@@ -90,7 +90,7 @@ _RULES = [
     FieldRule("letter.reference", "het kenmerk", 100, required=False),
     FieldRule("annex.own_measures", "de eigen maatregelen", 2000, required=False, kind="lines"),
     FieldRule("recipient.organisation", "de naam van de organisatie", 200),
-    FieldRule("recipient.street", "straat en huisnummer", 200),
+    FieldRule("recipient.street", "het adres (straat en huisnummer)", 200),
     FieldRule("recipient.postcode", "de postcode", 20, kind="postcode"),
     FieldRule("recipient.city", "de plaats", 100),
     FieldRule("recipient.country", "het land", 60, required=False),

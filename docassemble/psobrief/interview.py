@@ -28,7 +28,7 @@ from docassemble.base.util import (
 
 from . import fields, images, sources
 from .answers import AnswersError, parse_answers
-from .dutch import FORMS_OF_ADDRESS, Person, attention_line, clean, long_date, salutation
+from .dutch import FORMS_OF_ADDRESS, Person, attention_line, clean, count_of, long_date, salutation
 from .fields import parse_date
 from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, PdfError, convert_to_pdf, render_bundle
 from .render import ANNEX_FILENAME, render_all
@@ -44,6 +44,7 @@ __all__ = [
     "notices_html",
     "missing_pdfs_html",
     "dutch_date",
+    "count_of",
     "ladder_choices",
     "subject_choices",
     "measure_choices",
@@ -481,7 +482,7 @@ def sheet_check_html(sheet: SheetResult) -> str:
         more = (f"<p>De eerste {PREVIEW_ROWS} van {len(rows)} ketenpartners staan hierboven; ze worden allemaal gebruikt.</p>"
                 if len(rows) > PREVIEW_ROWS else "")
         parts.append(
-            f'<table class="table table-sm psobrief-sheet"><caption>{len(rows)} ketenpartners gelezen</caption>'
+            f'<table class="table table-sm psobrief-sheet"><caption>{count_of(len(rows), 'ketenpartner', 'ketenpartners')} gelezen</caption>'
             '<thead><tr><th scope="col">Rij</th><th scope="col">Organisatie</th><th scope="col">Adres</th>'
             f'<th scope="col">Aanhef</th></tr></thead><tbody>{body}</tbody></table>{more}'
         )

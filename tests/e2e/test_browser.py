@@ -65,7 +65,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
 
     person.heading("Plaats, datum en kenmerk")
     playwright.expect(page.get_by_label("Plaats boven de brief (optioneel)", exact=True)).to_have_value("")
-    person.fill("Uw kenmerk (optioneel)", "INK-7")
+    person.fill("Ons kenmerk (optioneel)", "INK-7")
     person.shot("place-date")
     person.press("Doorgaan")
 
@@ -130,7 +130,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     assert "Geachte Kim van den Berg," in lines
     assert "Directeur-eigenaar" in lines  # the change made on the review screen
     assert "Betreft: Stimuleren van inclusief ondernemen door bewuster in te kopen" in lines
-    assert "Wij zijn gecertificeerd op PSO-Trede 1." in " ".join(lines)
+    assert "Wij zijn gecertificeerd op prestatieniveau PSO-Trede 1." in " ".join(lines)
     assert "Wij kopen schoonmaak in bij een sociaal ontwikkelbedrijf." in lines
     assert "Alle huidige en potentiële leveranciers ontvangen deze sociale inkoopcode;" not in lines
     (artifacts / "browser-brief.docx").write_bytes(path.read_bytes())

@@ -44,7 +44,7 @@ FIELDS = [
     ("Het onderwerp van de brief", "Uw eigen onderwerp", "letter.subject", "Samen socialer"),
     ("Plaats, datum en kenmerk", "Plaats boven de brief (optioneel)", "letter.place", "Utrecht"),
     ("Plaats, datum en kenmerk", "Datum", "letter.date", TODAY),
-    ("Plaats, datum en kenmerk", "Uw kenmerk (optioneel)", "letter.reference", "INK-7"),
+    ("Plaats, datum en kenmerk", "Ons kenmerk (optioneel)", "letter.reference", "INK-7"),
     ("De bijlage over uw inkoopbeleid", "Eigen maatregelen (één per regel, optioneel)", "annex.own_measures",
      "Wij kopen sociaal in"),
     ("Aan wie stuurt u de brief?", "Naam van de organisatie", "recipient.organisation", "Groen B.V."),

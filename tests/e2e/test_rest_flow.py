@@ -133,7 +133,7 @@ def test_one_recipient_gender_neutral(api, tmp_path, artifacts):
     assert_letter(docx_lines(docx[name + ".docx"]), pdf_text(pdf[name + ".pdf"]),
                   organisation="Groenvoorziening De Boer", attention="T.a.v. Kim van den Berg",
                   address="9711 LM  GRONINGEN", salutation="Geachte Kim van den Berg,",
-                  level_sentence="Wij zijn gecertificeerd op PSO-Trede 2.")
+                  level_sentence="Wij zijn gecertificeerd op prestatieniveau PSO-Trede 2.")
     (artifacts / "rest-neutraal.docx").write_bytes(docx[name + ".docx"])
     check_against_offline(docx, answers, tmp_path)
 
@@ -158,7 +158,7 @@ def test_three_recipients_tussenvoegsels_and_unknown_person(api, tmp_path):
                         "Transport en Logistiek Noord": "Transport & Logistiek Noord"}.get(name.split(" - ", 1)[1], name.split(" - ", 1)[1])
         assert_letter(lines, pdf_text(pdf[name + ".pdf"]), organisation=organisation,
                       attention=attention, address=address, salutation=salutation,
-                      level_sentence="Wij zijn gecertificeerd op PSO-Trede 2.")
+                      level_sentence="Wij zijn gecertificeerd op prestatieniveau PSO-Trede 2.")
         if attention is None:
             assert not any(line.startswith("T.a.v.") for line in lines)
     zip_info = variables["documents"]["zip"]
@@ -209,7 +209,7 @@ def test_own_subject_and_own_measure(api, tmp_path):
     assert "Bureau \"De Zon\" & Co <B.V.> 🌞" in lines
     assert "T.a.v. mevrouw K. van 't Hof" in lines and "Geachte mevrouw Van 't Hof," in lines
     text = flat("\n".join(lines))
-    assert "Wij zijn gecertificeerd op PSO-Trede 3. Daarnaast zijn wij in het bezit van het certificaat PSO 30+." in text
+    assert "Wij zijn gecertificeerd op prestatieniveau PSO-Trede 3. Daarnaast zijn wij in het bezit van het certificaat PSO 30+." in text
     start = lines.index("Hoe hanteren wij het PSO-Certificaat bij onze inkoop?")
     assert lines[start + 1:start + 4] == [
         "In elke tender en uitvraag verwijzen we naar de sociale inkoopcode en vragen wij om een kopie van een geldig PSO-Certificaat;",
