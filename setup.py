@@ -9,7 +9,8 @@ version = re.search(r'__version__ = "([^"]+)"', (here / "docassemble/psobrief/__
 setup(
     name="docassemble.psobrief",
     version=version,
-    description="Stimuleringsbrief PSO-Prestatieladder: a Dutch docassemble interview that writes the letter and annex for chain partners",
+    description=("Stimuleringsbrief PSO-Prestatieladder: a Dutch docassemble interview that writes the letter "
+                 "and annex for chain partners"),
     long_description=(here / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="MIT",
@@ -18,6 +19,9 @@ setup(
     include_package_data=True,
     package_data={"docassemble.psobrief": ["data/*/*"]},
     python_requires=">=3.10",
-    install_requires=["pyyaml", "python-docx", "openpyxl"],
+    # What the package imports; docassemble.base (the host) brings all of them, so none is
+    # pinned here: docassemble's own pins decide the versions.
+    install_requires=["pyyaml", "python-docx", "docxtpl", "docxcompose", "openpyxl", "babel", "Pillow",
+                      "markupsafe", "lxml"],
     zip_safe=False,
 )

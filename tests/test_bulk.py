@@ -117,7 +117,7 @@ def test_overview_never_holds_a_formula(example_data):
     from docassemble.psobrief.bulk import render_bundle
 
     recipients = []
-    for n, payload in enumerate(FORMULAS):
+    for payload in FORMULAS:
         recipients.append({"organisation": payload, "street": payload, "postcode": payload[:20], "city": payload,
                            "country": payload, "contact": {"form": "onbekend", "salutation": payload}})
     recipients.append({"organisation": "Plain B.V.", "street": "Weg 1", "postcode": "1234 AB", "city": "Ede",

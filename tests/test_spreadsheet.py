@@ -434,7 +434,7 @@ def test_utf16_files_read():
 
 
 def test_unreadable_characters():
-    content = "Organisatie;Straat\r\n".encode() + b"\x81\x8d\xc3\x28;x\r\n"
+    content = b"Organisatie;Straat\r\n" + b"\x81\x8d\xc3\x28;x\r\n"
     assert only_problem(content, "lijst.csv") == (
         "De tekens in dit CSV-bestand zijn niet te lezen. Sla het in Excel op als "
         "'CSV UTF-8 (door komma's gescheiden)' en upload het opnieuw."
@@ -970,10 +970,10 @@ def test_control_character_after_4_kb_of_csv(char):
 
 def test_control_characters_anywhere_in_csv_are_read():
     content = (
-        "Organisatie;Straat en huisnummer;Postcode;Plaats\r\n"
-        "Bakker\x07 B.V.;Kerkstraat 1;1234 AB;Amsterdam\r\n"
-        "Jansen\x0b& Zn;Dorpsweg\x0c8;9711 LM;Groningen\r\n"  # vertical tab (Word's line break), form feed
-    ).encode("utf-8")
+        b"Organisatie;Straat en huisnummer;Postcode;Plaats\r\n"
+        b"Bakker\x07 B.V.;Kerkstraat 1;1234 AB;Amsterdam\r\n"
+        b"Jansen\x0b& Zn;Dorpsweg\x0c8;9711 LM;Groningen\r\n"  # vertical tab (Word's line break), form feed
+    )
     result = read(content, "lijst.csv")
     assert result.problems == []
     assert [r["organisation"] for r in result.recipients] == ["Bakker B.V.", "Jansen & Zn"]

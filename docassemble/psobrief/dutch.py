@@ -158,7 +158,7 @@ class Person:
     surname: str = ""
     salutation: str = ""  # only for form "onbekend": the salutation the user picked
 
-    def normalised(self) -> "Person":
+    def normalised(self) -> Person:
         """The same person with whitespace, initials and tussenvoegsel tidied."""
         tussenvoegsel, surname = split_tussenvoegsel(self.tussenvoegsel, self.surname)
         return Person(

@@ -181,9 +181,10 @@ def check(key: str, value: Any, country: str = "") -> Checked:
     result = Checked(value=text)
     if removed:
         result.notices.append(
-            f"In {current.label} {'stond 1 onzichtbaar teken' if removed == 1 else f'stonden {removed} onzichtbare tekens'}"
-            " (bijvoorbeeld uit een gekopieerde tekst). "
-            f"{'Dat is' if removed == 1 else 'Die zijn'} weggelaten."
+            f"In {current.label} "
+            + ("stond 1 onzichtbaar teken" if removed == 1 else f"stonden {removed} onzichtbare tekens")
+            + " (bijvoorbeeld uit een gekopieerde tekst). "
+            + ("Dat is weggelaten." if removed == 1 else "Die zijn weggelaten.")
         )
     if not text:
         if current.required:

@@ -219,7 +219,8 @@ def recipient_problems(recipient: Any) -> None:
     if result.problems:
         _refuse(" ".join(result.problems), field="recipients[i].postcode")
     recipient.postcode = result.value
-    if recipient.form != "onbekend" and not fields.check("recipient.contact.surname", _value(recipient, "surname")).value:
+    surname = fields.check("recipient.contact.surname", _value(recipient, "surname")).value
+    if recipient.form != "onbekend" and not surname:
         _refuse("Vul de achternaam in, of kies bij Aanspreekvorm 'Geen contactpersoon bekend'.",
                 field="recipients[i].surname")
     if recipient.form == "neutraal" and not fields.check("recipient.contact.given", _value(recipient, "given")).value:
@@ -435,7 +436,8 @@ def read_uploaded_sheet(upload: Any) -> SheetResult:
 def _items(title: str, texts: list[str], limit: int, css: str) -> str:
     shown_texts = "".join(f"<li>{html.escape(text)}</li>" for text in texts[:limit])
     more = f"<p>En nog {len(texts) - limit} meer.</p>" if len(texts) > limit else ""
-    return f'<div class="alert {css} psobrief-list" role="alert" tabindex="0"><p><strong>{title}</strong></p><ul>{shown_texts}</ul>{more}</div>'
+    return (f'<div class="alert {css} psobrief-list" role="alert" tabindex="0"><p><strong>{title}</strong></p>'
+            f"<ul>{shown_texts}</ul>{more}</div>")
 
 
 def problems_html(problems: list[str]) -> str:
@@ -463,7 +465,8 @@ def sheet_check_html(sheet: SheetResult) -> str:
     """The check screen: problems, warnings, and a table of who gets which salutation."""
     parts = []
     if sheet.problems:
-        parts.append(_items(f"Er {'is 1 probleem' if len(sheet.problems) == 1 else f'zijn {len(sheet.problems)} problemen'}"
+        count = "is 1 probleem" if len(sheet.problems) == 1 else f"zijn {len(sheet.problems)} problemen"
+        parts.append(_items(f"Er {count}"
                             " gevonden. Verbeter de spreadsheet en upload hem opnieuw, of ga verder met de goede"
                             " rijen en vul de andere ketenpartners daarna zelf in.",
                             sheet.problems, SHOWN_PROBLEMS, "alert-danger"))
@@ -479,10 +482,12 @@ def sheet_check_html(sheet: SheetResult) -> str:
             f'<td>{html.escape(row["address"])}</td><td>{html.escape(row["salutation"])}</td></tr>'
             for row in rows[:PREVIEW_ROWS]
         )
-        more = (f"<p>De eerste {PREVIEW_ROWS} van {len(rows)} ketenpartners staan hierboven; ze worden allemaal gebruikt.</p>"
+        more = (f"<p>De eerste {PREVIEW_ROWS} van {len(rows)} ketenpartners staan hierboven; "
+                "ze worden allemaal gebruikt.</p>"
                 if len(rows) > PREVIEW_ROWS else "")
         parts.append(
-            f'<table class="table table-sm psobrief-sheet"><caption>{count_of(len(rows), 'ketenpartner', 'ketenpartners')} gelezen</caption>'
+            '<table class="table table-sm psobrief-sheet">'
+            f'<caption>{count_of(len(rows), "ketenpartner", "ketenpartners")} gelezen</caption>'
             '<thead><tr><th scope="col">Rij</th><th scope="col">Organisatie</th><th scope="col">Adres</th>'
             f'<th scope="col">Aanhef</th></tr></thead><tbody>{body}</tbody></table>{more}'
         )
@@ -530,7 +535,8 @@ def bulk_progress_html(key: str) -> str:
     }.get(state["stage"], "Bezig.")
     return (
         f'<div class="progress mb-2" role="progressbar" aria-label="Voortgang" aria-valuenow="{percent}" '
-        f'aria-valuemin="0" aria-valuemax="100"><div class="progress-bar" style="width: {percent}%">{percent}%</div></div>'
+        'aria-valuemin="0" aria-valuemax="100">'
+        f'<div class="progress-bar" style="width: {percent}%">{percent}%</div></div>'
         f'<p aria-live="polite">{html.escape(label)}</p>'
     )
 

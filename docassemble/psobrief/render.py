@@ -15,7 +15,8 @@ import unicodedata
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 from markupsafe import escape
 

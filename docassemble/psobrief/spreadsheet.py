@@ -540,7 +540,7 @@ class _SheetRows:
     A row past :data:`_MAX_ROWS` ends the reading with a :class:`_Cut`.
     """
 
-    def __init__(self, book: "_Workbook"):
+    def __init__(self, book: _Workbook):
         self.book = book
         self.rows: list[Row] = []
         self.number = 0  # the row being read (or the last one)
@@ -927,7 +927,7 @@ class _Lines:
         self.last = 0
         self.stopped = False
 
-    def __iter__(self) -> "_Lines":
+    def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> Row:

@@ -7,10 +7,8 @@ starts one and stops it again at the end: servers started by a test run are stop
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest

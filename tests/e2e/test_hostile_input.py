@@ -109,7 +109,7 @@ class Walk:
             before()
         on_screen = [item for item in FIELDS if item[0] == heading]
         values = {key: self.strings[key] for _, _, key, _ in on_screen}
-        for attempt in range(len(on_screen) + 1):
+        for _attempt in range(len(on_screen) + 1):
             for _, label, key, _ in on_screen:
                 self.page.get_by_label(label, exact=True).fill(values[key])
             # prove the server's rules, not only the browser's: switch the browser's checks off
