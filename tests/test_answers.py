@@ -144,7 +144,7 @@ def test_bad_email_refused_in_dutch(example_data, email):
 def test_every_field_has_a_rule_the_answers_use():
     from docassemble.psobrief import fields
 
-    assert len(fields.RULES) == 21
+    assert len(fields.RULES) == 24
     assert all(rule.max_length > 0 and rule.label for rule in fields.RULES.values())
 
 
@@ -272,3 +272,29 @@ def test_cli_spreadsheet_problems_in_dutch(tmp_path):
     result = run_cli("render", EXAMPLE, "--out", tmp_path / "uit", "--recipients", csv_file)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "Rij 2: '12345' is geen Nederlandse postcode." in result.stderr
+
+
+@pytest.mark.parametrize("typed, kept", [("30123456", "30123456"), ("3012 3456", "30123456"), ("30.12.34.56", "30123456")])
+def test_kvk_number_of_8_digits(example_data, typed, kept):
+    example_data["sender"]["kvk"] = typed
+    assert parse_answers(example_data, base_dir=BASE).sender.kvk == kept
+
+
+@pytest.mark.parametrize("typed", ["1234567", "123456789", "KVK3012345", "3012345a"])
+def test_kvk_number_not_8_digits_refused_in_dutch(example_data, typed):
+    example_data["sender"]["kvk"] = typed
+    assert problems(example_data) == [
+        "Afzender: Een KvK-nummer heeft 8 cijfers, bijvoorbeeld 12345678. U vindt het op kvk.nl."]
+
+
+def test_kvk_number_required_unless_not_in_trade_register(example_data):
+    del example_data["sender"]["kvk"]
+    assert problems(example_data)[0].startswith("Afzender: Vul het KvK-nummer in. De wet (Handelsregisterwet")
+    example_data["sender"]["kvk_exempt"] = True
+    assert parse_answers(example_data, base_dir=BASE).sender.kvk == ""
+
+
+@pytest.mark.parametrize("field, typed", [("phone", "bel me"), ("website", "geen site"), ("website", "<a>")])
+def test_phone_and_website_checked(example_data, field, typed):
+    example_data["sender"][field] = typed
+    assert len(problems(example_data)) == 1

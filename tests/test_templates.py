@@ -251,3 +251,31 @@ def test_many_letters_fast_path_gives_the_same_letters(example_data, monkeypatch
 
     for letter in letters:  # each is a whole, valid document with both images
         assert len(docx.Document(io.BytesIO(letter)).inline_shapes) == 1  # the signature (the logo is in the header)
+
+
+def _header_lines(content):
+    import io
+
+    import docx
+
+    cell = docx.Document(io.BytesIO(content)).sections[0].header.tables[0]._cells[1]
+    return [p.text for p in cell.paragraphs]
+
+
+def test_kvk_number_in_the_letterhead_of_letter_and_annex(example_data):
+    """Handelsregisterwet art. 27: the KvK-nummer on every letter (and the annex shares the letterhead)."""
+    from docassemble.psobrief.render import render_annex
+
+    answers = parse_answers(example_data, base_dir=ROOT / "docs" / "examples")
+    for content in (render_letter(answers, answers.recipients[0]), render_annex(answers)):
+        assert _header_lines(content)[-4:] == ["inkoop@devries-bouw.nl", "KvK 30123456", "Tel. 030 123 45 67",
+                                               "www.devries-bouw.nl"]
+
+
+def test_no_kvk_line_when_not_in_the_trade_register(example_data):
+    for key in ("kvk", "phone", "website"):
+        del example_data["sender"][key]
+    example_data["sender"]["kvk_exempt"] = True
+    answers = parse_answers(example_data, base_dir=ROOT / "docs" / "examples")
+    lines = _header_lines(render_letter(answers, answers.recipients[0]))
+    assert lines[-1] == "inkoop@devries-bouw.nl" and not any("KvK" in line for line in lines)

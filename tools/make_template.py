@@ -140,7 +140,8 @@ def letterhead(document: Document) -> None:
     first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = first.add_run("{{ sender_name }}")
     run.bold = True
-    for content in ("{%p for line in sender_address_lines %}", "{{ line }}", "{%p endfor %}", "{{ sender_email }}"):
+    for content in ("{%p for line in sender_address_lines %}", "{{ line }}", "{%p endfor %}", "{{ sender_email }}",
+                    "{%p for line in sender_registration_lines %}", "{{ line }}", "{%p endfor %}"):
         paragraph = sender_cell.add_paragraph(style="Adresregel")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.add_run(content).font.size = Pt(9)

@@ -59,6 +59,10 @@ class Sender:
     pso30: bool
     signatory: Signatory
     logo: Path | None = None
+    kvk: str = ""  # 8 digits; empty only for an organisation not in the trade register
+    kvk_exempt: bool = False
+    phone: str = ""
+    website: str = ""
 
 
 @dataclass
@@ -175,6 +179,13 @@ def _read_sender(reader: _Reader, data: dict) -> Sender:
     postcode = reader.field(sender, "postcode", "sender.postcode", where)
     city = reader.field(sender, "city", "sender.city", where)
     email = reader.field(sender, "email", "sender.email", where)
+    kvk = reader.field(sender, "kvk", "sender.kvk", where)
+    kvk_exempt = reader.flag(sender, "kvk_exempt", where, False)
+    if sender and not kvk and not kvk_exempt:
+        reader.problems.append(
+            f"{where}: Vul het KvK-nummer in. De wet (Handelsregisterwet, artikel 27) vraagt het op elke brief. "
+            "Staat uw organisatie niet in het handelsregister? Zet dan kvk_exempt: true."
+        )
     logo = reader.image(sender, "logo", where)
     level = clean(sender.get("pso_level"))[:60]
     try:
@@ -197,6 +208,10 @@ def _read_sender(reader: _Reader, data: dict) -> Sender:
             signature=reader.image(signatory, "signature", "Ondertekenaar"),
         ),
         logo=logo,
+        kvk=kvk,
+        kvk_exempt=kvk_exempt,
+        phone=reader.field(sender, "phone", "sender.phone", where),
+        website=reader.field(sender, "website", "sender.website", where),
     )
 
 

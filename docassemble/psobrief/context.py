@@ -10,7 +10,7 @@ from typing import Any
 
 from . import sources
 from .answers import Answers, Recipient
-from .dutch import address_lines, attention_line, date_line, number_word, salutation
+from .dutch import address_lines, attention_line, date_line, number_word, registration_lines, salutation
 
 __all__ = ["build_context"]
 
@@ -40,6 +40,7 @@ def _sender_part(answers: Answers) -> dict[str, Any]:
         "sender_name": sender.name,
         "sender_address_lines": address_lines("", sender.street, sender.postcode, sender.city),
         "sender_email": sender.email,
+        "sender_registration_lines": registration_lines(sender.kvk, sender.phone, sender.website),
         "date_line": date_line(letter.place, letter.date),
         "reference": letter.reference,
         "subject": letter.subject,

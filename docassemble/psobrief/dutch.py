@@ -28,6 +28,7 @@ __all__ = [
     "long_date",
     "number_word",
     "count_of",
+    "registration_lines",
 ]
 
 #: The forms of address a user can choose, with their Dutch labels.
@@ -69,6 +70,12 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     return " ".join(str(value).split())
+
+
+def registration_lines(kvk: str, phone: str = "", website: str = "") -> list[str]:
+    """The letterhead's lines under the e-mail address: KvK-nummer, telephone, website."""
+    lines = [f"KvK {kvk}" if kvk else "", f"Tel. {phone}" if phone else "", website]
+    return [line for line in lines if line]
 
 
 def count_of(number: int, singular: str, plural: str) -> str:

@@ -42,6 +42,8 @@ __all__ = [
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff\ud800-\udfff]")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{6,30}$")
+_WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+(/[^\s<>\"]*)?$")
 #: A letter may be dated this far back and ahead of today.
 DATE_DAYS_BACK = 2 * 365
 DATE_DAYS_AHEAD = 365
@@ -55,7 +57,7 @@ class FieldRule:
     label: str  # Dutch, as used inside a sentence: "de naam van de organisatie"
     max_length: int
     required: bool = True
-    kind: str = "text"  # text | lines | postcode | email | date
+    kind: str = "text"  # text | lines | postcode | email | date | kvk | phone | website
 
     @property
     def name(self) -> str:
@@ -82,6 +84,9 @@ _RULES = [
     FieldRule("sender.postcode", "de postcode", 10, kind="postcode"),
     FieldRule("sender.city", "de plaats", 100),
     FieldRule("sender.email", "het e-mailadres", 254, kind="email"),
+    FieldRule("sender.kvk", "het KvK-nummer", 12, required=False, kind="kvk"),
+    FieldRule("sender.phone", "het telefoonnummer", 30, required=False, kind="phone"),
+    FieldRule("sender.website", "de website", 100, required=False, kind="website"),
     FieldRule("sender.signatory.name", "de naam van de ondertekenaar", 150),
     FieldRule("sender.signatory.function", "de functie van de ondertekenaar", 150),
     FieldRule("letter.subject", "het onderwerp", 150, required=False),
@@ -208,6 +213,17 @@ def check(key: str, value: Any, country: str = "") -> Checked:
         result.problems.append(
             "Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl, zonder spaties."
         )
+    elif current.kind == "kvk":
+        digits = re.sub(r"[\s.]", "", text)
+        if re.fullmatch(r"[0-9]{8}", digits):
+            result.value = digits
+        else:
+            result.problems.append("Een KvK-nummer heeft 8 cijfers, bijvoorbeeld 12345678. U vindt het op kvk.nl.")
+    elif current.kind == "phone" and not _PHONE.match(text):
+        result.problems.append("Een telefoonnummer bevat alleen cijfers, spaties, '+', '-' en haakjes, "
+                               "bijvoorbeeld 030 123 45 67 of +31 30 123 45 67.")
+    elif current.kind == "website" and not _WEBSITE.match(text):
+        result.problems.append("Schrijf de website als www.organisatie.nl of https://organisatie.nl, zonder spaties.")
     elif current.kind == "date":
         try:
             result.value = check_date(text).isoformat()

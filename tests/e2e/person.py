@@ -65,6 +65,7 @@ def answer_until_recipients(person, *, organisation="Bouwbedrijf De Vries & Zone
     person.fill("Postcode", "3511 AB")
     person.fill("Plaats", "Utrecht")
     person.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@devries-bouw.nl")
+    person.fill("KvK-nummer", "30123456")
     person.press("Doorgaan")
     person.heading("De PSO-status")
     person.choose(level)

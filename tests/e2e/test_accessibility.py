@@ -138,6 +138,7 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.fill("Straat en huisnummer", "Markt 1")
     person.fill("Postcode", "0123 SS")
     person.fill("Plaats", "Utrecht")
+    person.fill("KvK-nummer", "30123456")
     person.fill("E-mailadres voor kopieën van PSO-certificaten", "geen-adres")
     person.leave_field()
     person.press("Doorgaan")

@@ -33,6 +33,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.fill("Postcode", "12345")
     person.fill("Plaats", "Utrecht")
     person.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@devries-bouw.nl")
+    person.fill("KvK-nummer", "3012 3456")
     page.locator("input[type=file]").first.set_input_files(str(ROOT / "docs" / "examples" / "logo.png"))
     person.press("Doorgaan")
     playwright.expect(page.get_by_text("is geen Nederlandse postcode")).to_be_visible()

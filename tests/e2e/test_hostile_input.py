@@ -3,7 +3,7 @@
 docassemble's REST API skips every ``validate:`` and the HTML sanitiser of the browser
 path, so this test types into the real screens in Chromium. Walk k puts string
 ``HOSTILE[(k + 7 * j) % N]`` in field j, so after N walks every field has had every
-string (74 strings x 20 fields). For each field and string the outcome must be one of:
+string (74 strings x 23 fields). For each field and string the outcome must be one of:
 
 - refused on the screen with a Dutch message next to the field (then a plain value is
   typed and the walk goes on), or
@@ -39,6 +39,9 @@ FIELDS = [
     ("Over uw organisatie", "Postcode", "sender.postcode", "3511 AB"),
     ("Over uw organisatie", "Plaats", "sender.city", "Utrecht"),
     ("Over uw organisatie", "E-mailadres voor kopieën van PSO-certificaten", "sender.email", "inkoop@veilig.nl"),
+    ("Over uw organisatie", "KvK-nummer", "sender.kvk", "30123456"),
+    ("Over uw organisatie", "Telefoonnummer (optioneel)", "sender.phone", "030 123 45 67"),
+    ("Over uw organisatie", "Website (optioneel)", "sender.website", "www.veilig.nl"),
     ("Wie ondertekent de brief?", "Naam", "sender.signatory.name", "Anna de Vries"),
     ("Wie ondertekent de brief?", "Functie", "sender.signatory.function", "Directeur"),
     ("Het onderwerp van de brief", "Uw eigen onderwerp", "letter.subject", "Samen socialer"),
@@ -61,7 +64,7 @@ FIELDS = [
 # (postcode, date, initials, e-mail inside a sentence) and checked through the offline renderer
 LITERAL = {"sender.name", "sender.street", "sender.signatory.name", "sender.signatory.function", "letter.subject",
            "letter.place", "letter.reference", "annex.own_measures", "recipient.organisation", "recipient.street",
-           "recipient.contact.surname", "sender.email"}
+           "recipient.contact.surname", "sender.email", "sender.phone", "sender.website"}
 CAPITALS = {"sender.city", "recipient.city", "recipient.country"}
 EXCEPTION = re.compile(r"Traceback|\b[A-Z][A-Za-z]+(Error|Exception)\b|site-packages|/work/|/usr/lib|\.py\b")
 ENGLISH = re.compile(r"\b(field|required|valid value|Please|You need|characters|Error|error)\b")
@@ -160,7 +163,8 @@ def answers_from(typed: dict[str, str]) -> dict:
     return {
         "sender": {"name": value("sender.name"), "street": value("sender.street"),
                    "postcode": value("sender.postcode"), "city": value("sender.city"),
-                   "email": value("sender.email"), "pso_level": "trede_2", "pso30": False,
+                   "email": value("sender.email"), "kvk": value("sender.kvk"), "phone": value("sender.phone"),
+                   "website": value("sender.website"), "pso_level": "trede_2", "pso30": False,
                    "signatory": {"name": value("sender.signatory.name"),
                                  "function": value("sender.signatory.function")}},
         "letter": {"subject": value("letter.subject"), "place": value("letter.place"),
@@ -290,7 +294,8 @@ def test_uploads_judged_by_content(server, browser, artifacts, tmp_path):
     person.heading("Over uw organisatie")
     for label, value in (("Naam van uw organisatie", "Bouwbedrijf Veilig"), ("Straat en huisnummer", "Weg 1"),
                          ("Postcode", "3511 AB"), ("Plaats", "Utrecht"),
-                         ("E-mailadres voor kopieën van PSO-certificaten", "inkoop@veilig.nl")):
+                         ("E-mailadres voor kopieën van PSO-certificaten", "inkoop@veilig.nl"),
+                         ("KvK-nummer", "30123456")):
         person.fill(label, value)
     messages = {}
     for name in ("pdf.png", "html.png", "svg.png", "truncated.png", "bomb.png"):

@@ -230,7 +230,7 @@ def test_rest_answers_that_break_the_rules_get_a_dutch_screen(api):
     text = api.last_question["subquestionText"]
     for expected in ("Afzender: Dit is geen geldig e-mailadres.", "Brief: Kies een datum tussen",
                      "Ketenpartner 1: Vul de naam van de organisatie in.",
-                     "Ketenpartner 1: Straat en huisnummer is 10.000 tekens lang. Het maximum is 200 tekens",
+                     "Ketenpartner 1: Het adres (straat en huisnummer) is 10.000 tekens lang. Het maximum is 200 tekens",
                      "12345", "is geen Nederlandse postcode."):
         assert expected in text, (expected, text)
     assert "Error" not in text and "Traceback" not in text
