@@ -101,7 +101,9 @@ def case_pdf_ours(answers) -> int:
 
     taken: set[str] = set()
     letters = {letter_filename(r, taken): render_letter(answers, r) for r in answers.recipients}
-    return sum(len(pdf) for pdf in convert_to_pdf(letters).values())
+    pdfs, missing = convert_to_pdf(letters)
+    assert not missing, missing
+    return sum(len(pdf) for pdf in pdfs.values())
 
 
 def case_pdf_naive(answers) -> int:
@@ -111,8 +113,8 @@ def case_pdf_naive(answers) -> int:
     taken: set[str] = set()
     size = 0
     for recipient in answers.recipients:
-        size += sum(len(pdf) for pdf in convert_to_pdf(
-            {letter_filename(recipient, taken): render_letter(answers, recipient)}).values())
+        pdfs, _ = convert_to_pdf({letter_filename(recipient, taken): render_letter(answers, recipient)})
+        size += sum(len(pdf) for pdf in pdfs.values())
     return size
 
 
