@@ -298,3 +298,11 @@ def test_kvk_number_required_unless_not_in_trade_register(example_data):
 def test_phone_and_website_checked(example_data, field, typed):
     example_data["sender"][field] = typed
     assert len(problems(example_data)) == 1
+
+
+def test_own_measures_as_typed_text_split_after_invisible_characters_go(example_data):
+    """A vertical tab (which Python's splitlines() takes for a line break) is left out, not a new measure."""
+    example_data["annex"]["own_measures"] = "x\x0by\nWij kopen sociaal in\r\n\n  "
+    answers = parse_answers(example_data, base_dir=BASE)
+    assert answers.annex.own_measures == ["xy", "Wij kopen sociaal in"]
+    assert len(answers.notices) == 1

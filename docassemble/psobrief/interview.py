@@ -154,7 +154,7 @@ def measure_texts(annex: Any) -> list[str]:
     """The measures the annex will list: the chosen standard ones and the user's own."""
     texts = {m["id"]: m["text"] for m in sources.measures()}
     chosen = [texts[key] for key, ticked in annex.measures.items() if ticked]
-    return chosen + [clean(line) for line in str(_value(annex, "own_measures")).splitlines() if clean(line)]
+    return chosen + checked("annex.own_measures", _value(annex, "own_measures")).splitlines()
 
 
 def start_url() -> str:
@@ -310,7 +310,9 @@ def collect_answers(sender: Any, letter: Any, annex: Any, recipients: Any) -> di
         "annex": {
             "include": bool(annex.include),
             "measures": measures,
-            "own_measures": str(_value(annex, "own_measures")).splitlines() if annex.include else [],
+            # the text as typed: the answers contract splits it into lines (after leaving out
+            # invisible characters, some of which Python would take for line breaks)
+            "own_measures": str(_value(annex, "own_measures")) if annex.include else "",
         },
         "recipients": [
             {
