@@ -28,7 +28,7 @@ from docassemble.base.util import (
 
 from . import fields, images, sources
 from .answers import AnswersError, parse_answers
-from .dutch import FORMS_OF_ADDRESS, Person, attention_line, clean, count_of, long_date, salutation
+from .dutch import FORMS_OF_ADDRESS, Person, attention_line, count_of, long_date, salutation
 from .fields import parse_date
 from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, PdfError, convert_to_pdf, render_bundle
 from .render import ANNEX_FILENAME, render_all
