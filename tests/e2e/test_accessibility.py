@@ -132,12 +132,6 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
 
     person.heading("Over uw organisatie")
     check("sender")
-    playwright.expect(page).to_have_title("Over uw organisatie - PSO-stimuleringsbrief")
-    # a help popover closes with Escape (WCAG 1.4.13)
-    page.get_by_role("button", name="Informatie").first.click()
-    playwright.expect(page.locator(".popover")).to_be_visible()
-    page.keyboard.press("Escape")
-    playwright.expect(page.locator(".popover")).to_have_count(0)
     person.press("Doorgaan")  # everything empty: required-field messages
     check("sender-required")
     person.fill("Naam van uw organisatie", "Café De Zon & Co")
@@ -152,11 +146,6 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@dezon.nl")
     person.leave_field()
     person.press("Doorgaan")
-    # an error found by the server: the field in error has the focus, the message is
-    # announced, and the page title says there is an error
-    playwright.expect(page.get_by_label("Postcode", exact=True)).to_be_focused()
-    playwright.expect(page).to_have_title("Fout: Over uw organisatie - PSO-stimuleringsbrief")
-    playwright.expect(page.locator('.da-has-error[role="alert"]', has_text="geen Nederlandse postcode")).to_be_visible()
     check("sender-postcode")
     person.fill("Postcode", "3511 AB")
     person.leave_field()
@@ -234,9 +223,6 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.heading("Controleer uw antwoorden")
     playwright.expect(page.get_by_text("Utrecht, 1 maart 2027")).to_be_visible()  # typed 01-03-2027
     check("review")
-    # every "Wijzigen" says what it changes
-    playwright.expect(page.get_by_role("button", name="Wijzigen: Afzender", exact=True)).to_be_visible()
-    playwright.expect(page.get_by_role("button", name="Verwijderen: Druk & Zo", exact=True)).to_be_visible()
     # the recipients are edited in a table on the review screen itself
     playwright.expect(page.locator("table").filter(has_text="Aanhef").get_by_role("button", name="Verwijderen")) \
         .to_have_count(2)
