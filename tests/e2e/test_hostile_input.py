@@ -136,7 +136,11 @@ class Walk:
         a few times: until the next screen is there, or messages are drawn.
         """
         heading = on_screen[0][0]
-        for _ in range(50):
+        for attempt in range(100):
+            if attempt == 50:
+                # docassemble moves its buttons when a field loses focus; a click during
+                # that move is lost (README, known limitations): press once more
+                self.person.press("Doorgaan")
             if not self.page.locator("#daMainQuestion").inner_text().strip().startswith(heading):
                 return {}
             found = {}
