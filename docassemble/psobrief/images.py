@@ -28,6 +28,8 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps
 
+from .fields import long_number
+
 try:  # Pillow wheels ship LittleCMS; a source build may not have it.
     from PIL import ImageCms
 except ImportError:  # pragma: no cover
@@ -121,24 +123,19 @@ class ImageInfo:
     height: int
 
 
-def _dutch_int(number: int) -> str:
-    """``20000`` -> ``"20.000"``: Dutch thousands separators."""
-    return f"{number:,}".replace(",", ".")
-
-
 def _dutch_pixels(number: int) -> str:
     """``50_000_000`` -> ``"50 miljoen"``; other numbers with thousands separators."""
     if number >= 1_000_000 and number % 1_000_000 == 0:
-        return f"{_dutch_int(number // 1_000_000)} miljoen"
-    return _dutch_int(number)
+        return f"{long_number(number // 1_000_000)} miljoen"
+    return long_number(number)
 
 
 def _dutch_megabytes(size: int) -> str:
     """A byte count in MB for a message: ``"31"``; just over the limit ``"20,1"``, not ``"20"``."""
     if size >= MAX_BYTES + MEGABYTE or size % MEGABYTE == 0:
-        return _dutch_int(round(size / MEGABYTE))
+        return long_number(round(size / MEGABYTE))
     whole, tenth = divmod(math.ceil(size * 10 / MEGABYTE), 10)  # rounded up: above the limit
-    return _dutch_int(whole) + (f",{tenth}" if tenth else "")
+    return long_number(whole) + (f",{tenth}" if tenth else "")
 
 
 def _pixel_limit() -> int:
@@ -151,7 +148,7 @@ def _too_many_pixels(width: int | None = None, height: int | None = None) -> Ima
     limit = _dutch_pixels(_pixel_limit())
     if width is None or height is None:
         return ImageProblem(_TOO_MANY_PIXELS_UNKNOWN.format(limit=limit), "pixels")
-    message = _TOO_MANY_PIXELS.format(width=_dutch_int(width), height=_dutch_int(height), limit=limit)
+    message = _TOO_MANY_PIXELS.format(width=long_number(width), height=long_number(height), limit=limit)
     return ImageProblem(message, "pixels")
 
 

@@ -38,7 +38,7 @@ from . import fields
 from .answers import read_recipient, recipient_dict
 from .dutch import FORMS_OF_ADDRESS, Person, address_lines, attention_line, clean, is_dutch_country
 from .dutch import salutation
-from .fields import strip_invisible
+from .fields import long_number, strip_invisible
 
 __all__ = [
     "COLUMNS",
@@ -192,11 +192,6 @@ _ACCEPTED = (
 )
 
 
-def _number(value: int) -> str:
-    """A number the Dutch way: 5000 -> "5.000"."""
-    return f"{value:,}".replace(",", ".")
-
-
 #: The Dutch messages about a file as a whole (each is the only problem reported).
 MESSAGES = {
     "empty": "Het bestand is leeg. " + _ACCEPTED,
@@ -232,12 +227,12 @@ MESSAGES = {
         "Straat en huisnummer, Postcode en Plaats. Gebruik de voorbeeldspreadsheet."
     ),
     "too_many": (
-        f"De spreadsheet bevat meer dan {_number(MAX_RECIPIENTS)} ketenpartners; het maximum is "
-        f"{_number(MAX_RECIPIENTS)}. Verdeel de lijst over meerdere bestanden en maak de brieven per bestand."
+        f"De spreadsheet bevat meer dan {long_number(MAX_RECIPIENTS)} ketenpartners; het maximum is "
+        f"{long_number(MAX_RECIPIENTS)}. Verdeel de lijst over meerdere bestanden en maak de brieven per bestand."
     ),
     "too_long": (
-        f"De spreadsheet is te lang: na rij {_number(_MAX_ROWS)} staat nog meer. Er worden niet meer dan "
-        f"{_number(_MAX_ROWS)} rijen gelezen. Haal de lege rijen tussen de ketenpartners weg, of verdeel "
+        f"De spreadsheet is te lang: na rij {long_number(_MAX_ROWS)} staat nog meer. Er worden niet meer dan "
+        f"{long_number(_MAX_ROWS)} rijen gelezen. Haal de lege rijen tussen de ketenpartners weg, of verdeel "
         "de lijst over meerdere bestanden."
     ),
     "too_complex": (
@@ -1032,7 +1027,7 @@ def _collect_table(rows: Iterator[Row]) -> _Table:
         raise _FileProblem(MESSAGES["only_header"])
     if lines.stopped:
         doubles.append(
-            f"Onder rij {lines.last} staan meer dan {_number(_MAX_BLANK_RUN)} lege rijen. Wat daaronder "
+            f"Onder rij {lines.last} staan meer dan {long_number(_MAX_BLANK_RUN)} lege rijen. Wat daaronder "
             "staat, is niet gelezen. Staan daar nog ketenpartners? Haal dan de lege rijen weg en upload "
             "het bestand opnieuw."
         )
