@@ -77,7 +77,7 @@ def case_ours(answers) -> int:
 def case_naive(answers) -> int:
     from docassemble.base.jinja import custom_jinja_env
     from docassemble.psobrief.context import build_context
-    from docassemble.psobrief.render import _docx_value, letter_filename, template_path
+    from docassemble.psobrief.render import _docx_values, letter_filename, template_path
 
     from docxtpl import DocxTemplate
 
@@ -86,8 +86,7 @@ def case_naive(answers) -> int:
     with tempfile.TemporaryDirectory() as work, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for recipient in answers.recipients:
             template = DocxTemplate(str(template_path()))
-            context = build_context(answers, recipient)
-            values = {key: _docx_value(template, key, value) for key, value in context.items()}
+            values = _docx_values(template, build_context(answers, recipient))
             template.render(values, jinja_env=custom_jinja_env())
             path = Path(work) / letter_filename(recipient, taken)
             template.save(path)

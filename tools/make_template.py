@@ -15,11 +15,18 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parents[1] / "docassemble/psobrief/data/templates/stimuleringsbrief.docx"
+#: The documents' language: spelling in Word, /Lang in the PDF (screen readers read Dutch).
+LANGUAGE = "nl-NL"
+#: One line of Normal text (Calibri 10.5 pt, line spacing 1.05): the unit of the white
+#: space that paragraph styles put before the date, the signatory and the annex line.
+LINE = 13.4
 
 LETTER_PARAGRAPHS = [
     (
@@ -100,30 +107,86 @@ def text(document: Document, content: str, style: str = "Normal") -> None:
     paragraph.add_run(content)
 
 
+def _paragraph_style(document: Document, name: str, base: str, space_before: float = 0, space_after: float = 0):
+    """A paragraph style of our own, based on ``base``, with its spacing in points."""
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles[base]
+    style.paragraph_format.space_before = Pt(space_before)
+    style.paragraph_format.space_after = Pt(space_after)
+    return style
+
+
+def _heading_style(document: Document, name: str, size: float, space_after: float, color: RGBColor | None):
+    """Word's built-in heading style ``name`` in the letter's font: Calibri, bold, no theme font or colour.
+
+    Headings are real heading paragraphs (outline level 1 and 2), so Word's navigation pane,
+    screen readers and the tagged PDF (/H1, /H2) know them; restyle them in Word.
+    """
+    style = document.styles[name]
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    style.font.name = "Calibri"
+    style.font.size = Pt(size)
+    style.font.bold = True
+    style.font.italic = False
+    colour = style.element.rPr.find(qn("w:color"))
+    if colour is not None:
+        style.element.rPr.remove(colour)
+    if color is not None:
+        style.font.color.rgb = color
+    style.paragraph_format.space_before = Pt(0)
+    style.paragraph_format.space_after = Pt(space_after)
+    style.paragraph_format.keep_with_next = True
+    return style
+
+
 def set_up_styles(document: Document) -> None:
+    """Every format lives in a style (Word: Start ▸ Stijlen), none in the text itself.
+
+    White space between the parts of the letter is the space before or after a style,
+    never an empty paragraph.
+    """
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.05
-    lines = document.styles.add_style("Adresregel", 1)
-    lines.base_style = normal
-    lines.paragraph_format.space_after = Pt(0)
-    heading = document.styles.add_style("Tussenkop", 1)
-    heading.base_style = normal
-    heading.font.bold = True
-    heading.paragraph_format.space_after = Pt(2)
-    heading.paragraph_format.keep_with_next = True
-    title = document.styles.add_style("Bijlagetitel", 1)
-    title.base_style = normal
-    title.font.bold = True
-    title.font.size = Pt(13)
-    title.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-    title.paragraph_format.space_after = Pt(12)
+    _paragraph_style(document, "Adresregel", "Normal")
+    # two lines between the address (in the envelope's window) and the date
+    _paragraph_style(document, "Datumregel", "Adresregel", space_before=2 * LINE)
+    _paragraph_style(document, "Betreftregel", "Adresregel", space_after=18)
+    # without a signature image: three lines for a signature by hand
+    _paragraph_style(document, "Ondertekenaar", "Adresregel", space_before=3 * LINE)
+    _paragraph_style(document, "Bijlageregel", "Adresregel", space_before=LINE)
+    _paragraph_style(document, "Slotzin", "Normal", space_before=6, space_after=6)
+    letterhead_line = _paragraph_style(document, "Briefhoofd", "Adresregel")
+    letterhead_line.font.size = Pt(9)
+    letterhead_line.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    letterhead_name = _paragraph_style(document, "Briefhoofd afzender", "Briefhoofd")
+    letterhead_name.font.size = Pt(9.5)
+    letterhead_name.font.bold = True
+    _heading_style(document, "Heading 1", size=13, space_after=12, color=RGBColor(0x1F, 0x3A, 0x5F))
+    _heading_style(document, "Heading 2", size=10.5, space_after=2, color=None)
     bullet = document.styles["List Bullet"]
     bullet.font.name = "Calibri"
     bullet.paragraph_format.space_after = Pt(2)
+
+
+def make_dutch(document: Document) -> None:
+    """Dutch as the language of all text (docDefaults), the theme fonts and the file's properties.
+
+    The template python-docx starts from also holds Word 2010's copy of the styles
+    (stylesWithEffects.xml, in English); Word and LibreOffice read styles.xml, so it goes.
+    """
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}").set(qn("w:val"), LANGUAGE)
+    document.settings.element.find(qn("w:themeFontLang")).set(qn("w:val"), LANGUAGE)
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(rel_id)
+    document.core_properties.language = LANGUAGE
 
 
 def letterhead(document: Document) -> None:
@@ -136,16 +199,12 @@ def letterhead(document: Document) -> None:
     logo_cell.width, sender_cell.width = Mm(80), Mm(80)
     logo_cell.paragraphs[0].add_run("{{ logo }}")
     first = sender_cell.paragraphs[0]
-    first.style = document.styles["Adresregel"]
-    first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = first.add_run("{{ sender_name }}")
-    run.bold = True
+    first.style = document.styles["Briefhoofd afzender"]
+    first.add_run("{{ sender_name }}")
     for content in ("{%p for line in sender_address_lines %}", "{{ line }}", "{%p endfor %}", "{{ sender_email }}",
                     "{%p for line in sender_registration_lines %}", "{{ line }}", "{%p endfor %}"):
-        paragraph = sender_cell.add_paragraph(style="Adresregel")
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.add_run(content).font.size = Pt(9)
-    first.runs[0].font.size = Pt(9.5)
+        sender_cell.add_paragraph(style="Briefhoofd").add_run(content)
+    # the header part's first paragraph (every new header has one), above the table
     for paragraph in header.paragraphs:
         if not paragraph.text:
             paragraph.paragraph_format.space_after = Pt(0)
@@ -156,35 +215,30 @@ def letter(document: Document) -> None:
     tag(document, "{%p for line in recipient_address_lines %}")
     text(document, "{{ line }}", "Adresregel")
     tag(document, "{%p endfor %}")
-    for _ in range(2):
-        text(document, "", "Adresregel")
-    text(document, "{{ date_line }}", "Adresregel")
+    text(document, "{{ date_line }}", "Datumregel")
     tag(document, "{%p if reference %}")
     text(document, "Ons kenmerk: {{ reference }}", "Adresregel")
     tag(document, "{%p endif %}")
-    paragraph = document.add_paragraph(style="Adresregel")
-    paragraph.add_run("Betreft: ").bold = True
+    paragraph = document.add_paragraph(style="Betreftregel")
+    paragraph.add_run("Betreft: ", style="Strong")
     paragraph.add_run("{{ subject }}")
-    paragraph.paragraph_format.space_after = Pt(18)
     text(document, "{{ salutation }}")
     for item in LETTER_PARAGRAPHS:
         if isinstance(item, tuple):
-            text(document, item[0], "Tussenkop")
+            text(document, item[0], "Heading 2")
         else:
             text(document, item)
     text(document, "Met vriendelijke groet,")
     text(document, "{{ sender_name }}", "Adresregel")
     tag(document, "{%p if signature %}")
     text(document, "{{ signature }}", "Adresregel")
-    tag(document, "{%p else %}")
-    for _ in range(3):
-        text(document, "", "Adresregel")
-    tag(document, "{%p endif %}")
     text(document, "{{ signatory_name }}", "Adresregel")
+    tag(document, "{%p else %}")
+    text(document, "{{ signatory_name }}", "Ondertekenaar")  # room above it for a signature by hand
+    tag(document, "{%p endif %}")
     text(document, "{{ signatory_function }}", "Adresregel")
     tag(document, "{%p if include_annex %}")
-    text(document, "", "Adresregel")
-    text(document, "{{ annex_line }}", "Adresregel")
+    text(document, "{{ annex_line }}", "Bijlageregel")
     tag(document, "{%p endif %}")
     tag(document, "{%p endif %}")
 
@@ -192,25 +246,24 @@ def letter(document: Document) -> None:
 def annex(document: Document) -> None:
     tag(document, "{%p if include_annex %}")
     tag(document, "{%p if include_letter %}")
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # the annex on a page of its own
     tag(document, "{%p endif %}")
-    text(document, "Bijlage 1. Socialer inkoopbeleid met de PSO-prestatieladder", "Bijlagetitel")
+    text(document, "Bijlage 1. Socialer inkoopbeleid met de PSO-prestatieladder", "Heading 1")
     for item in ANNEX_PARAGRAPHS:
         if isinstance(item, tuple):
-            text(document, item[0], "Tussenkop")
+            text(document, item[0], "Heading 2")
         else:
             text(document, item)
     tag(document, "{%p for measure in measures %}")
     text(document, "{{ measure }}", "List Bullet")
     tag(document, "{%p endfor %}")
-    closing = document.add_paragraph()
-    closing.paragraph_format.space_before = Pt(6)
-    closing.add_run("Wij danken u hartelijk voor uw medewerking.")
+    text(document, "Wij danken u hartelijk voor uw medewerking.", "Slotzin")
     tag(document, "{%p endif %}")
 
 
 def main(out: Path = OUT) -> None:
     document = Document()
+    make_dutch(document)
     set_up_styles(document)
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
@@ -224,7 +277,6 @@ def main(out: Path = OUT) -> None:
     letter(document)
     annex(document)
     document.core_properties.title = "Stimuleringsbrief PSO-Prestatieladder"
-    document.core_properties.language = "nl-NL"
     document.core_properties.author = "docassemble.psobrief"
     out.parent.mkdir(parents=True, exist_ok=True)
     document.save(out)

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Iterable, Iterator
 
+from docxtpl import InlineImage
 from markupsafe import escape
 
 from . import images
 from .answers import Answers, Recipient
 from .context import build_context
 from .images import IMAGE_BOX_MM
-from .sources import LETTER_TEMPLATE, TEMPLATE_DIR
+from .sources import LETTER_TEMPLATE, TEMPLATE_DIR, wording
 
 __all__ = [
     "template_path",
@@ -34,6 +35,7 @@ __all__ = [
     "render_all",
     "render_letters",
     "letter_filename",
+    "image_description",
     "ANNEX_FILENAME",
 ]
 
@@ -84,36 +86,63 @@ def _jinja_env():
     return env
 
 
-def _inline_image(template: Any, path: Path, box: tuple[int, int]) -> Any:
+class CustomInlineImage(InlineImage):
+    """docxtpl's inline image with alternative text: Word's "Alternatieve tekst", the PDF's /Alt.
+
+    Named as docassemble's own image class: its Jinja environment passes an image through
+    by that class name (any other object would be treated as text).
+    """
+
+    def __init__(self, template: Any, path: str, description: str, **size: Any) -> None:
+        super().__init__(template, path, **size)
+        self.description = description
+
+    def _insert_image(self) -> str:
+        """docxtpl's own image XML, with ``descr`` on the drawing (lxml escapes the text)."""
+        inline = self.tpl.current_rendering_part.new_pic_inline(self.image_descriptor, self.width, self.height)
+        inline.docPr.set("descr", self.description)
+        return f'</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
+
+
+def _inline_image(template: Any, path: Path, box: tuple[int, int], description: str) -> Any:
     """The image at ``path`` scaled to fit ``box`` (width, height in mm), aspect kept."""
     from docx.image.image import Image
     from docx.shared import Mm
-    from docxtpl import InlineImage
 
     image = Image.from_file(str(path))
     max_width, max_height = box
     ratio = image.px_width / max(image.px_height, 1)
     if max_height * ratio > max_width:
-        return InlineImage(template, str(path), width=Mm(max_width))
-    return InlineImage(template, str(path), height=Mm(max_height))
+        return CustomInlineImage(template, str(path), description, width=Mm(max_width))
+    return CustomInlineImage(template, str(path), description, height=Mm(max_height))
 
 
-def _docx_value(template: Any, key: str, value: Any) -> Any:
-    """A context value made safe for the DOCX: text shown literally, images inlined.
+def image_description(key: str, context: dict[str, Any]) -> str:
+    """The alternative text of the logo or the signature ("Logo van …", ``wording.yml``)."""
+    return wording()["images"][key].format(organisation=context["sender_name"], name=context["signatory_name"])
+
+
+def _docx_values(template: Any, context: dict[str, Any]) -> dict[str, Any]:
+    """The context made safe for the DOCX: text shown literally, images inlined.
 
     docassemble's Jinja environment passes already-escaped text through unchanged, so
     escaping here makes ``&``, ``<``, quotes and ``{{ }}`` appear exactly as typed.
     """
-    if value is None:
-        return escape("")
-    if isinstance(value, Path):
-        # a copy scaled to the printed size: a 15 MB photo makes a small letter
-        return _inline_image(template, images.print_ready_file(value, key, _IMAGE_CACHE), IMAGE_BOX_MM[key])
-    if isinstance(value, str):
-        return escape(value)
-    if isinstance(value, list):
-        return [escape(item) for item in value]
-    return value
+
+    def value_for(key: str, value: Any) -> Any:
+        if value is None:
+            return escape("")
+        if isinstance(value, Path):
+            # a copy scaled to the printed size: a 15 MB photo makes a small letter
+            return _inline_image(template, images.print_ready_file(value, key, _IMAGE_CACHE), IMAGE_BOX_MM[key],
+                                 image_description(key, context))
+        if isinstance(value, str):
+            return escape(value)
+        if isinstance(value, list):
+            return [escape(item) for item in value]
+        return value
+
+    return {key: value_for(key, value) for key, value in context.items()}
 
 
 def render_docx(context: dict[str, Any], path: Path | None = None) -> bytes:
@@ -122,8 +151,7 @@ def render_docx(context: dict[str, Any], path: Path | None = None) -> bytes:
 
     path = path or template_path()
     template = DocxTemplate(io.BytesIO(_template_bytes(path)))
-    values = {key: _docx_value(template, key, value) for key, value in context.items()}
-    template.render(values, jinja_env=_jinja_env())
+    template.render(_docx_values(template, context), jinja_env=_jinja_env())
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
@@ -171,8 +199,7 @@ def render_letters(answers: Answers, recipients: Iterable[Recipient]) -> Iterato
 
     def document(recipient: Recipient) -> bytes:
         """``word/document.xml`` for ``recipient``: the first letter's, with a new body."""
-        context = build_context(answers, recipient)
-        values = {key: _docx_value(template, key, value) for key, value in context.items()}
+        values = _docx_values(template, build_context(answers, recipient))
         xml = template.render_xml_part(source, template.docx._part, values, _jinja_env())
         body = template.fix_tables(xml)  # docxtpl's own steps after rendering the body
         template.fix_docpr_ids(body)
