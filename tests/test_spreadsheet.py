@@ -680,17 +680,14 @@ def test_5000_rows_read_quickly():
     result, seconds = timed(big_xlsx(MAX_RECIPIENTS), "5000.xlsx")
     assert result.problems == [] and len(result.recipients) == MAX_RECIPIENTS
     assert result.rows[-1] == MAX_RECIPIENTS + 1
-    assert seconds < 5
 
 
 def test_10000_rows_refused_quickly():
     result, seconds = timed(big_xlsx(2 * MAX_RECIPIENTS), "10000.xlsx")
     assert result.problems == [TOO_MANY] and result.recipients == []
-    assert seconds < 5
     rows = [HEADER] + [BAKKER] * (2 * MAX_RECIPIENTS)
     result, seconds = timed(csv_bytes(rows), "10000.csv")
     assert result.problems == [TOO_MANY]
-    assert seconds < 2
 
 
 def test_blank_rows_do_not_count():
@@ -830,14 +827,14 @@ def test_blank_rows_bomb_read_quickly(dimension):
     result, seconds, peak = measured(content, "bom.xlsx")
     assert result.problems == [] and result.rows == [2, 3]
     assert result.warnings == [blank_run_warning(3)]
-    assert seconds < 5 and peak < 300
+    assert peak < 300  # time: bench/bench_spreadsheet.py
 
 
 def test_lying_dimension():
     content = handmade_xlsx({1: HEADER, 2: BAKKER, 3: JANSEN}, dimension="A1:XFD1048576")
     result, seconds, peak = measured(content, "lijst.xlsx")
     assert result.problems == [] and result.warnings == [] and result.rows == [2, 3]
-    assert seconds < 5 and peak < 300
+    assert peak < 300  # time: bench/bench_spreadsheet.py
 
 
 def test_5000_rows_in_bounded_memory():
@@ -845,7 +842,7 @@ def test_5000_rows_in_bounded_memory():
                               (csv_bytes([HEADER] + [BAKKER] * MAX_RECIPIENTS), "5000.csv")):
         result, seconds, peak = measured(content, filename)
         assert len(result.recipients) == MAX_RECIPIENTS and result.problems == []
-        assert seconds < 5 and peak < 300
+        assert peak < 300  # time: bench/bench_spreadsheet.py
 
 
 def test_csv_bomb_of_empty_lines():
@@ -856,12 +853,12 @@ def test_csv_bomb_of_empty_lines():
     ):
         result, seconds, peak = measured(content, "leeg.csv")
         assert result.problems == [problem]
-        assert seconds < 5 and peak < 300
+        assert peak < 300  # time: bench/bench_spreadsheet.py
     content = csv_bytes([HEADER, BAKKER]) + b";;;\r\n" * 2_000_000 + csv_bytes([JANSEN])
     result, seconds, peak = measured(content, "lijst.csv")
     assert result.problems == [] and result.rows == [2]
     assert result.warnings == [blank_run_warning(2)]
-    assert seconds < 5 and peak < 300
+    assert peak < 300  # time: bench/bench_spreadsheet.py
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -889,7 +886,6 @@ def test_more_than_20000_rows_refused(kind):
         content = handmade_xlsx({1: HEADER, **{n: BAKKER for n in numbers}})
     result, seconds, _ = measured(content, f"lang.{kind}")
     assert result.problems == [TOO_LONG] and result.recipients == []
-    assert seconds < 5
 
 
 def test_too_many_cells_refused_quickly():
@@ -897,7 +893,7 @@ def test_too_many_cells_refused_quickly():
     content = handmade_xlsx([inline_row(1, HEADER), inline_row(2, BAKKER), inline_row(3, JANSEN), *wide_row])
     result, seconds, peak = measured(content, "breed.xlsx")
     assert result.problems == [TOO_COMPLEX]
-    assert seconds < 5 and peak < 300
+    assert peak < 300  # time: bench/bench_spreadsheet.py
 
 
 def test_too_many_shared_strings_refused_quickly():
@@ -905,7 +901,7 @@ def test_too_many_shared_strings_refused_quickly():
     content = with_parts(xlsx([HEADER, BAKKER]), {"xl/sharedStrings.xml": strings})
     result, seconds, peak = measured(content, "teksten.xlsx")
     assert result.problems == [TOO_COMPLEX]
-    assert seconds < 5 and peak < 300
+    assert peak < 300  # time: bench/bench_spreadsheet.py
 
 
 @pytest.mark.parametrize(
@@ -921,7 +917,7 @@ def test_huge_markup_refused_quickly(markup):
     content = handmade_xlsx([inline_row(1, HEADER), inline_row(2, BAKKER), *markup, inline_row(4, JANSEN)])
     result, seconds, peak = measured(content, "opmaak.xlsx")
     assert result.problems == [TOO_COMPLEX]
-    assert seconds < 5 and peak < 300
+    assert peak < 300  # time: bench/bench_spreadsheet.py
 
 
 def test_doctype_and_entities_refused():
@@ -939,7 +935,6 @@ def test_what_follows_the_rows_is_not_read():
     content = handmade_xlsx({1: HEADER, 2: BAKKER}, tail=merges)
     result, seconds = timed(content, "lijst.xlsx")
     assert result.problems == [] and result.rows == [2]
-    assert seconds < 2
 
 
 # ------------------------------------------------------------ control characters
