@@ -1,12 +1,25 @@
-/* docassemble.psobrief: small accessibility repairs to docassemble's own markup.
- * docassemble 1.10 marks required radio and checkbox groups as role="group" with
- * aria-required, which ARIA does not allow on a group (axe: aria-allowed-attr).
- * A group of radio buttons is a radiogroup, where aria-required is allowed; for
- * other groups the attribute is dropped (the fields themselves carry "required").
- * docassemble's notification box (its "alert html" setting) has a close button labelled
- * "Close" in English whatever the language: it is labelled "Sluiten".
- * It runs on every screen, including one redrawn after a validation error. */
+/* docassemble.psobrief: accessibility repairs to docassemble's own markup and behaviour
+ * (see the keyboard review in the README's accessibility section). It runs on every screen,
+ * including one redrawn after a validation error.
+ * - docassemble 1.10 marks required radio and checkbox groups as role="group" with
+ *   aria-required, which ARIA does not allow on a group (axe: aria-allowed-attr). A group of
+ *   radio buttons is a radiogroup, where aria-required is allowed; for other groups the
+ *   attribute is dropped (the fields themselves carry "required"). A question asked with
+ *   `field:` and `choices:` draws its radio buttons without any group: they become a
+ *   radiogroup named by the question.
+ * - The notification box's close button is labelled "Sluiten" (docassemble says "Close").
+ * - File uploads can be reached with Tab (docassemble draws them with tabindex="-1").
+ * - Every screen has its own page title, "Fout: " in front while it shows an error.
+ * - A message from the server (a `validate:` or `validation code` refusal) stays while the
+ *   value it refused is unchanged: docassemble checks the field again in the browser when it
+ *   loses focus, finds nothing wrong and used to hide the message. The first field in error
+ *   gets the focus once docassemble has put the focus on the first field, and the message is
+ *   announced (role="alert").
+ * - Escape closes an open help popover.
+ * - The "Wijzigen" and "Verwijderen" buttons say what they change. */
 (function () {
+  var APP = "PSO-stimuleringsbrief";
+
   function repairGroups() {
     document.querySelectorAll('[role="group"][aria-required]').forEach(function (group) {
       if (group.querySelector('input[type="radio"]')) {
@@ -15,20 +28,129 @@
         group.removeAttribute("aria-required");
       }
     });
+    document.querySelectorAll("#daform .da-field-group.da-field-radio:not([role])").forEach(function (group) {
+      if (group.querySelector('input[type="radio"]') && document.getElementById("daMainQuestion")) {
+        group.setAttribute("role", "radiogroup");
+        group.setAttribute("aria-labelledby", "daMainQuestion");
+      }
+    });
   }
   function labelCloseButtons() {
     document.querySelectorAll('.btn-close[aria-label="Close"]').forEach(function (button) {
       button.setAttribute("aria-label", "Sluiten");
     });
   }
+  function reachableUploads() {
+    document.querySelectorAll('input[type="file"][tabindex="-1"]').forEach(function (input) {
+      input.removeAttribute("tabindex");
+    });
+  }
+  function visibleErrors() {
+    return Array.prototype.filter.call(document.querySelectorAll("#daform .da-has-error"), function (el) {
+      return el.offsetParent !== null && el.textContent.trim() !== "";
+    });
+  }
+  function setTitle() {
+    var heading = document.getElementById("daMainQuestion");
+    if (!heading) { return; }
+    var title = heading.textContent.replace(/\s+/g, " ").trim() + " - " + APP;
+    if (visibleErrors().length) { title = "Fout: " + title; }
+    if (document.title !== title) { document.title = title; }
+  }
+  function nameButtons() {
+    document.querySelectorAll(".da-review").forEach(function (row) {
+      var title = row.querySelector("strong");
+      var button = row.querySelector(".da-review-action");
+      if (title && button && !button.hasAttribute("aria-label")) {
+        button.setAttribute("aria-label", button.textContent.trim() + ": " + title.textContent.trim());
+      }
+    });
+    document.querySelectorAll("table tr").forEach(function (row) {
+      var first = row.querySelector("td");
+      if (!first) { return; }
+      row.querySelectorAll("a.btn-darevisit, a.btn, button.btn").forEach(function (button) {
+        if (!button.hasAttribute("aria-label") && button.textContent.trim()) {
+          button.setAttribute("aria-label", button.textContent.trim() + ": " + first.textContent.trim());
+        }
+      });
+    });
+  }
+
+  /* Server messages: kept while the refused value stays, focused and announced. They do not
+   * block sending the form again: the fix can be in another field (a postcode refused for a
+   * Dutch address is fine once "buitenland" is chosen), and the server judges again. */
+  var refused = {};
+  function showAgain(field) {
+    var $ = window.jQuery;
+    var entry = refused[field.name];
+    if (!$ || !entry || !window.daValidator || String(field.value).trim() !== entry.value) { return; }
+    var message = {};
+    message[field.name] = entry.message;
+    window.daValidator.showErrors(message);
+    field.setAttribute("aria-invalid", "true");
+    var error = document.getElementById(field.id + "-error");
+    if (error) { error.setAttribute("role", "alert"); }
+  }
+  function keepServerMessages(messages) {
+    refused = {};
+    if (!messages) { return; }
+    var first = null;
+    Object.keys(messages).forEach(function (name) {
+      var field = document.getElementsByName(name)[0];
+      if (!field || ["radio", "checkbox", "file", "hidden"].indexOf(field.type) >= 0) { return; }
+      refused[name] = { value: String(field.value).trim(), message: messages[name] };
+      if (!first) { first = field; }
+    });
+    document.querySelectorAll("#daform .da-has-error").forEach(function (el) {
+      if (el.textContent.trim()) { el.setAttribute("role", "alert"); }
+    });
+    setTitle();
+    if (first) {
+      // docassemble puts the focus on the first field 15 ms after it draws the screen
+      setTimeout(function () {
+        if (document.body.contains(first)) { first.focus(); }
+      }, 150);
+    }
+  }
+  document.addEventListener("focusout", function (event) {
+    var field = event.target;
+    if (field && field.name && refused[field.name]) {
+      // after docassemble's own check of the field, which hides the message
+      setTimeout(function () { showAgain(field); }, 0);
+    }
+  });
+  function wrapValidation() {
+    var original = window.daSetupValidation;
+    if (typeof original !== "function" || original.psobrief) { return; }
+    var wrapped = function (rules, messages) {
+      original(rules, messages);
+      keepServerMessages(messages);
+    };
+    wrapped.psobrief = true;
+    window.daSetupValidation = wrapped;
+  }
+
   function repair() {
     repairGroups();
     labelCloseButtons();
+    reachableUploads();
+    nameButtons();
+    setTitle();
   }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !window.bootstrap || !window.bootstrap.Popover) { return; }
+    document.querySelectorAll('[aria-describedby^="popover"]').forEach(function (el) {
+      var popover = window.bootstrap.Popover.getInstance(el);
+      if (popover) { popover.hide(); }
+    });
+  });
   function start() {
     repair();
-    new MutationObserver(repair).observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(repair).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["style", "class"]
+    });
   }
+  wrapValidation();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
