@@ -158,3 +158,11 @@ def test_terminology(nl):
     # Formal address: no informal "je"/"jij"/"jouw" anywhere.
     for key, value in nl.items():
         assert not re.search(r"\b(je|jij|jouw|jullie)\b", value, re.I), key
+
+
+def test_instructions_say_what_to_do(nl):
+    """B1 Dutch ("begrijpelijke taal"): an instruction starts with what to do ("Vul ... in",
+    "Kies ..."), not with "U moet ..." (language review, 2026-11-25)."""
+    assert [key for key, value in nl.items() if str(value).startswith("U moet")] == []
+    assert nl["You need to enter a valid date."] == "Vul een bestaande datum in."
+    assert nl["You must select an option."] == "Kies een van de mogelijkheden."
