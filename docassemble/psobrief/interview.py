@@ -11,14 +11,18 @@ import hashlib
 import html
 import json
 import re
+import tempfile
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from docassemble.base.util import (
+    DADict,
     DAFile,
     DAFileList,
     DARedis,
+    DAValidationError,
     interview_url,
     log,
     user_info,
@@ -27,10 +31,11 @@ from docassemble.base.util import (
 )
 
 from . import fields, images, sources
-from .answers import AnswersError, parse_answers
+from .answers import Answers, AnswersError, parse_answers, recipient_dict
 from .dutch import FORMS_OF_ADDRESS, Person, attention_line, count_of, long_date, salutation
 from .fields import parse_date
 from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, PdfError, convert_to_pdf, render_bundle
+from .exchange import MAX_PACKAGE_BYTES, export_answers, image_filename, read_answers
 from .render import ANNEX_FILENAME, render_all
 from .spreadsheet import SheetResult, preview_rows, read_recipients, template_csv, template_workbook
 
@@ -72,6 +77,10 @@ __all__ = [
     "bulk_progress_html",
     "run_bulk_job",
     "bulk_files",
+    "EXPORT_FILENAME",
+    "answers_zip_file",
+    "check_answers_upload",
+    "import_answers",
 ]
 
 #: Above this many recipients the letters are made by a background task with progress.
@@ -502,7 +511,12 @@ def sheet_check_html(sheet: SheetResult) -> str:
 
 def fill_recipients(recipients: Any, sheet: SheetResult) -> None:
     """Put the spreadsheet's recipients in the interview's list (after any already there)."""
-    for data in sheet.recipients:
+    _add_recipients(recipients, sheet.recipients)
+
+
+def _add_recipients(recipients: Any, items: list[dict[str, Any]]) -> None:
+    """Recipients in the answers format appended to the interview's list, which is then complete."""
+    for data in items:
         item = recipients.appendObject()
         for key in ("organisation", "street", "postcode", "city", "country"):
             setattr(item, key, data[key])
@@ -583,3 +597,128 @@ def bulk_files(stored: dict[str, dict[str, Any]]) -> dict[str, DAFile]:
         the_file.initialize(**info)
         files[role] = the_file
     return files
+
+
+# ---------------------------------------------------------------- saved answers (ZIP)
+
+#: The name of the saved answers' ZIP (answers.yml, logo, signature) when downloaded.
+EXPORT_FILENAME = "Antwoorden stimuleringsbrief.zip"
+#: What to do after a file that cannot be used.
+_AGAIN = "Kies het ZIP-bestand dat u bij 'Antwoorden opslaan (ZIP)' heeft gedownload, of een answers.yml."
+#: The upload variable an imported logo or signature is kept in, by role (its print copy is beside it).
+_IMPORTED_IMAGES = {"logo": "sender.logo", "signature": "sender.signatory.signature"}
+
+
+def answers_zip_file(data: dict[str, Any]) -> DAFile | None:
+    """The answers as a ZIP to save and upload again (see :mod:`.exchange`); None if it cannot be made."""
+    try:
+        return _stored_file(EXPORT_FILENAME, export_answers(data))
+    except Exception as error:  # never a stack trace on the download screen; the documents are there
+        log(f"psobrief: saving the answers failed: {error.__class__.__name__}: {error}")
+        return None
+
+
+def _read_upload(upload: Any, folder: Path) -> Answers:
+    """The uploaded answers file checked as the command line checks it; raises AnswersError."""
+    the_file = upload[0] if isinstance(upload, DAFileList) else upload
+    if not isinstance(the_file, DAFile) or not the_file.ok:
+        raise AnswersError(["Kies het bestand met uw opgeslagen antwoorden."])
+    with open(the_file.path(), "rb") as handle:
+        content = handle.read(MAX_PACKAGE_BYTES + 1)
+    return read_answers(content, folder, "Dit bestand")
+
+
+def _problems_message(problems: list[str]) -> str:
+    shown_problems = "".join(f"<br>– {html.escape(problem, quote=False)}" for problem in problems[:SHOWN_PROBLEMS])
+    more = f"<br>En nog {len(problems) - SHOWN_PROBLEMS} meer." if len(problems) > SHOWN_PROBLEMS else ""
+    return ("Met dit bestand kunnen de antwoorden niet worden ingevuld. Verbeter dit en kies het bestand "
+            f"opnieuw:{shown_problems}{more}")
+
+
+def check_answers_upload(upload: Any, field: str) -> None:
+    """``validation code`` of the upload screen: every problem of the file, in Dutch, at the field."""
+    with tempfile.TemporaryDirectory(prefix="psobrief-") as folder:
+        try:
+            _read_upload(upload, Path(folder))
+        except AnswersError as error:
+            validation_error(_problems_message(error.problems), field=field)
+        except Exception as error:  # noqa: BLE001 - whatever the file holds, a Dutch message
+            log(f"psobrief: reading saved answers failed: {error.__class__.__name__}: {error}")
+            _refuse("Dit bestand kon niet worden gelezen. " + _AGAIN, field=field)
+
+
+def _imported_image(role: str, path: Path | None, field: str) -> tuple[DAFileList | None, DAFile | None]:
+    """An image from the answers file stored as the upload screens store it: the upload and its print copy."""
+    if path is None:
+        return None, None
+    content = path.read_bytes()
+    upload = DAFileList(_IMPORTED_IMAGES[role], auto_gather=False, gathered=True,
+                        elements=[_stored_file(image_filename(role, content), content)])
+    return upload, print_image(upload, role, field)
+
+
+def import_answers(upload: Any, sender: Any, letter: Any, annex: Any, recipients: Any,
+                   field: str = "answers_upload") -> dict[str, Any]:
+    """Fill in every answer from an uploaded answers file: the inverse of :func:`collect_answers`.
+
+    Returns ``{"problems": [...], "notices": [...], "filename": ...}``. With problems
+    (the file breaks a rule; the upload screen's ``validate`` normally said so already,
+    but docassemble's REST API skips it) nothing is changed. Otherwise the sender, logo
+    and signature (stored and scaled as the upload screens do, through
+    :func:`print_image`), level, signatory, subject, place, date, annex and recipients
+    replace whatever was answered before.
+    """
+    the_file = upload[0] if isinstance(upload, DAFileList) and len(upload.elements) else upload
+    result: dict[str, Any] = {"problems": [], "notices": [], "filename": getattr(the_file, "filename", "")}
+    with tempfile.TemporaryDirectory(prefix="psobrief-") as folder:
+        try:
+            answers = _read_upload(upload, Path(folder))
+            stored = {"logo": _imported_image("logo", answers.sender.logo, field),
+                      "signature": _imported_image("signature", answers.sender.signatory.signature, field)}
+        except AnswersError as error:
+            result["problems"] = error.problems
+            return result
+        except DAValidationError as error:  # print_image refused an image
+            result["problems"] = [html.unescape(str(error))]
+            return result
+        except Exception as error:  # noqa: BLE001 - whatever the file holds, a Dutch message
+            log(f"psobrief: reading saved answers failed: {error.__class__.__name__}: {error}")
+            result["problems"] = ["Dit bestand kon niet worden gelezen. " + _AGAIN]
+            return result
+    _fill(answers, stored, sender, letter, annex, recipients)
+    result["notices"] = answers.notices
+    return result
+
+
+def _forget(obj: Any, *names: str) -> None:
+    for name in names:
+        if hasattr(obj, name):
+            delattr(obj, name)
+
+
+def _fill(answers: Answers, stored: dict[str, tuple[Any, Any]], sender: Any, letter: Any, annex: Any,
+          recipients: Any) -> None:
+    """Set the interview's variables to ``answers``, as the screens would have set them."""
+    given = answers.sender
+    for key in ("name", "street", "postcode", "city", "email", "kvk", "kvk_exempt", "phone", "website",
+                "pso_level", "pso30"):
+        setattr(sender, key, getattr(given, key))
+    sender.logo, sender.logo_print = stored["logo"]
+    sender.signatory.name = given.signatory.name
+    sender.signatory.function = given.signatory.function
+    sender.signatory.signature, sender.signatory.signature_print = stored["signature"]
+    if answers.letter.subject in sources.subject_lines():
+        letter.subject_choice = answers.letter.subject
+        _forget(letter, "own_subject")
+    else:
+        letter.subject_choice = OWN_SUBJECT
+        letter.own_subject = answers.letter.subject
+    letter.place = answers.letter.place
+    letter.date = answers.letter.date.strftime("%d-%m-%Y")  # as typed on the screen: dd-mm-jjjj
+    letter.reference = answers.letter.reference
+    annex.include = answers.annex.include
+    annex.measures = DADict("annex.measures", auto_gather=False, gathered=True,
+                            elements={m["id"]: m["id"] in answers.annex.measures for m in sources.measures()})
+    annex.own_measures = "\n".join(answers.annex.own_measures)
+    recipients.clear()
+    _add_recipients(recipients, [recipient_dict(item) for item in answers.recipients])

@@ -253,3 +253,46 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     assert checker.english() == ["Continue", "Sign in or sign up to save answers"]
     assert any("color-contrast" in problem for problem in checker.axe()[0])
     context.close()
+
+
+def test_saved_answers_screens_dutch_and_accessible(server, browser, artifacts, tmp_path):
+    """The start screen's choice, the upload of saved answers (also refused), the review after it."""
+    import io
+    import zipfile
+
+    examples = ROOT / "docs" / "examples"
+    good, broken = tmp_path / "antwoorden.zip", tmp_path / "kapot.zip"
+    with zipfile.ZipFile(good, "w") as archive:
+        for name in ("answers.yml", "logo.png", "handtekening.png"):
+            archive.write(examples / name, name)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("answers.yml", "sender: [kapot")
+    broken.write_bytes(out.getvalue())
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    person = Person(page, artifacts / "a11y-exchange")
+    checker = Checker(page, person)
+    page.goto(server["url"] + START)
+    person.press("Opgeslagen antwoorden gebruiken")
+    person.heading("Verder met opgeslagen antwoorden")
+    checker.check("saved-answers-upload")
+    page.locator("input[type=file]").first.set_input_files(str(broken))
+    person.press("Doorgaan")
+    playwright.expect(page.get_by_text("is geen geldig YAML- of JSON-bestand (regel 1")).to_be_visible()
+    checker.check("saved-answers-error")
+    page.locator("input[type=file]").first.set_input_files(str(good))
+    person.press("Doorgaan")
+    person.heading("Controleer uw antwoorden")
+    checker.check("review-after-saved-answers")
+    person.press("Documenten maken")
+    person.heading("Uw documenten zijn klaar", timeout=120000)
+    playwright.expect(page.get_by_role("link", name="Antwoorden opslaan (ZIP)")).to_be_visible()
+    checker.check("downloads-with-saved-answers")
+
+    print("\nscreen                        english  axe(all)  axe(serious+critical)  keyboard")
+    for name, english, total, serious, keyboard, _ in checker.rows:
+        print(f"{name:30} {english:7} {total:9} {serious:22} {keyboard:9}")
+    assert {name: details for name, *_, details in checker.rows if details} == {}
+    context.close()
