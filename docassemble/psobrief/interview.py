@@ -141,9 +141,13 @@ def subject_choices() -> list[dict[str, str]]:
     return [{text: text} for text in sources.subject_lines()] + [{OWN_SUBJECT: "Een eigen onderwerp"}]
 
 
-def measure_choices() -> list[dict[str, Any]]:
-    """Every standard measure, ticked by default."""
-    return [{"value": m["id"], "label": m["text"], "default": True} for m in sources.measures()]
+def measure_choices(annex: Any = None) -> list[dict[str, Any]]:
+    """Every standard measure: ticked as answered before (a choice's default wins over the
+    saved answer in docassemble, so the default is that answer), all ticked the first time."""
+    answered = getattr(annex, "measures", None) if annex is not None and hasattr(annex, "measures") else None
+    return [{"value": m["id"], "label": m["text"],
+             "default": bool(answered.get(m["id"], False)) if answered is not None else True}
+            for m in sources.measures()]
 
 
 def form_choices() -> list[dict[str, str]]:

@@ -136,6 +136,31 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     assert "Alle huidige en potentiële leveranciers ontvangen deze sociale inkoopcode;" not in lines
     (artifacts / "browser-brief.docx").write_bytes(path.read_bytes())
 
+    # change an answer after the documents were made: they are made again, and the annex
+    # screen shows the measures as chosen (the one unticked stays unticked)
+    page.get_by_role("link", name="uw antwoorden", exact=True).click()
+    person.heading("Controleer uw antwoorden")
+    page.locator(".da-review").filter(has_text="Bijlage").get_by_role("button").first.click()
+    person.heading("De bijlage over uw inkoopbeleid")
+    unticked = page.locator("label").filter(has_text="Alle huidige en potentiële leveranciers ontvangen")
+    box = page.locator(f"#{unticked.first.get_attribute('for')}")
+    playwright.expect(box).not_to_be_checked()
+    playwright.expect(page.locator("input[type=checkbox]:checked")).to_have_count(4)
+    person.press("Doorgaan")
+    person.heading("Controleer uw antwoorden")
+    page.locator(".da-review").filter(has_text="Ondertekenaar").get_by_role("button").first.click()
+    person.heading("Wie ondertekent de brief?")
+    person.fill("Functie", "Algemeen directeur")
+    person.press("Doorgaan")
+    person.heading("Controleer uw antwoorden")
+    person.press("Documenten maken")
+    person.heading("Uw documenten zijn klaar", timeout=120000)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Stimuleringsbrief - Groenvoorziening De Boer.docx").click()
+    lines = docx_lines(open(download_info.value.path(), "rb").read())
+    assert "Algemeen directeur" in lines and "Directeur-eigenaar" not in lines
+    assert "Alle huidige en potentiële leveranciers ontvangen deze sociale inkoopcode;" not in lines
+
     # the share block: copy the start link
     share = page.locator("#psobrief-share-link").input_value()
     assert share.endswith(START)
