@@ -311,10 +311,11 @@ def recipient_dict(recipient: Recipient) -> dict[str, Any]:
     return asdict(recipient)
 
 
-def parse_answers(data: Any, base_dir: Path | None = None) -> Answers:
+def parse_answers(data: Any, base_dir: Path | None = None, recipients_required: bool = True) -> Answers:
     """Check answers in the answers format and return them as :class:`Answers`.
 
-    ``base_dir`` resolves relative image paths (logo, signature). Raises
+    ``base_dir`` resolves relative image paths (logo, signature). An organisation profile
+    (``recipients_required=False``) may have no recipients: a colleague adds them. Raises
     :class:`AnswersError` listing every problem found. What was changed without being a
     problem (an invisible character left out) is in ``Answers.notices``.
     """
@@ -326,7 +327,8 @@ def parse_answers(data: Any, base_dir: Path | None = None) -> Answers:
     annex = _read_annex(reader, data)
     raw_recipients = data.get("recipients")
     if not isinstance(raw_recipients, list) or not raw_recipients:
-        reader.problems.append("Ketenpartners: geef ten minste één ketenpartner op.")
+        if recipients_required or raw_recipients not in (None, []):
+            reader.problems.append("Ketenpartners: geef ten minste één ketenpartner op.")
         raw_recipients = []
     recipients = [_read_recipient(reader, item, f"Ketenpartner {n}") for n, item in enumerate(raw_recipients, start=1)]
     if reader.problems:

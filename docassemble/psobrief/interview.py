@@ -7,6 +7,7 @@ turns them into the answers format (the same dict the offline renderer reads), a
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html
 import json
@@ -19,6 +20,7 @@ from typing import Any
 
 from docassemble.base.util import (
     DADict,
+    DAStore,
     DAFile,
     DAFileList,
     DARedis,
@@ -30,12 +32,12 @@ from docassemble.base.util import (
     zip_file,
 )
 
-from . import fields, images, sources
+from . import fields, images, profiles, sources
 from .answers import Answers, AnswersError, parse_answers, recipient_dict
 from .dutch import FORMS_OF_ADDRESS, Person, attention_line, count_of, long_date, salutation
 from .fields import parse_date
 from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, PdfError, convert_to_pdf, render_bundle
-from .exchange import MAX_PACKAGE_BYTES, export_answers, image_filename, read_answers
+from .exchange import MAX_PACKAGE_BYTES, export_answers, image_filename, read_answers, unpack
 from .render import ANNEX_FILENAME, render_all
 from .spreadsheet import SheetResult, preview_rows, read_recipients, template_csv, template_workbook
 
@@ -81,6 +83,12 @@ __all__ = [
     "answers_zip_file",
     "check_answers_upload",
     "import_answers",
+    "save_profile",
+    "withdraw_profile",
+    "profile_exists",
+    "profile_link",
+    "profile_token_of",
+    "load_profile",
 ]
 
 #: Above this many recipients the letters are made by a background task with progress.
@@ -701,7 +709,7 @@ def _forget(obj: Any, *names: str) -> None:
 
 
 def _fill(answers: Answers, stored: dict[str, tuple[Any, Any]], sender: Any, letter: Any, annex: Any,
-          recipients: Any) -> None:
+          recipients: Any | None) -> None:
     """Set the interview's variables to ``answers``, as the screens would have set them."""
     given = answers.sender
     for key in ("name", "street", "postcode", "city", "email", "kvk", "kvk_exempt", "phone", "website",
@@ -724,5 +732,89 @@ def _fill(answers: Answers, stored: dict[str, tuple[Any, Any]], sender: Any, let
     annex.measures = DADict("annex.measures", auto_gather=False, gathered=True,
                             elements={m["id"]: m["id"] in answers.annex.measures for m in sources.measures()})
     annex.own_measures = "\n".join(answers.annex.own_measures)
+    if recipients is None:  # an organisation profile: today's letter, no reference, recipients to add
+        letter.date = datetime.date.today().strftime("%d-%m-%Y")
+        letter.reference = ""
+        return
     recipients.clear()
     _add_recipients(recipients, [recipient_dict(item) for item in answers.recipients])
+
+
+# ---------------------------------------------------------------- organisation profile
+
+#: Where profiles are kept: docassemble's own server-side storage (SQL, shared by every web
+#: and worker process, kept over restarts). Each is sealed by :mod:`.profiles` with a key
+#: derived from the link's token, so docassemble's encryption (per person) is not used.
+PROFILE_STORE = "psobrief-profiles"
+
+
+def _profile_store() -> DAStore:
+    return DAStore(base=PROFILE_STORE, encrypted=False)
+
+
+def profile_answers(data: dict[str, Any]) -> dict[str, Any]:
+    """The organisation's part of the answers (see :data:`.profiles.PROFILE_PARTS`)."""
+    part: dict[str, Any] = {"recipients": []}
+    for section, keys in profiles.PROFILE_PARTS.items():
+        given = data.get(section) or {}
+        part[section] = dict(given) if keys is None else {key: given.get(key, "") for key in keys}
+    return part
+
+
+def save_profile(data: dict[str, Any], token: str | None = None) -> str:
+    """Store (or, with the same token, update) the profile; returns the link's token."""
+    if not profiles.valid_token(token):
+        token = profiles.new_token()
+    payload = export_answers(profile_answers(data))
+    _profile_store().set(profiles.storage_key(token), profiles.seal(token, payload))
+    return token
+
+
+def withdraw_profile(token: str | None) -> None:
+    """Delete the profile: its link no longer works."""
+    if profiles.valid_token(token):
+        _profile_store().delete(profiles.storage_key(token))
+
+
+def profile_exists(token: str | None) -> bool:
+    return profiles.valid_token(token) and _profile_store().defined(profiles.storage_key(token))
+
+
+def profile_link(token: str) -> str:
+    """The link for colleagues: a new interview that starts from the profile."""
+    return f"{start_url()}?{profiles.TOKEN_ARG}={token}"
+
+
+def profile_token_of(args: Any) -> str | None:
+    """The token a person's link carried (``url_args``), or None without one."""
+    value = args.get(profiles.TOKEN_ARG) if hasattr(args, "get") else None
+    return None if value is None else str(value)
+
+
+def load_profile(token: str | None, sender: Any, letter: Any, annex: Any) -> dict[str, Any]:
+    """Fill in the organisation's answers from the profile behind ``token``.
+
+    Returns ``{"ok": bool, "name": organisation, "notices": [...]}``; not ok (nothing
+    changed) for an unknown, withdrawn, damaged or mistyped link.
+    """
+    result: dict[str, Any] = {"ok": False, "name": "", "notices": []}
+    if not profiles.valid_token(token):
+        return result
+    try:
+        sealed = _profile_store().get(profiles.storage_key(token))
+        payload = profiles.unseal(token, sealed) if isinstance(sealed, str) else None
+        if payload is None:
+            return result
+        with tempfile.TemporaryDirectory(prefix="psobrief-") as folder:
+            data, problems = unpack(payload, Path(folder), "Het profiel")
+            answers = parse_answers(data, base_dir=Path(folder), recipients_required=False)
+            if problems:
+                raise AnswersError(problems)
+            stored = {"logo": _imported_image("logo", answers.sender.logo, "profile"),
+                      "signature": _imported_image("signature", answers.sender.signatory.signature, "profile")}
+    except Exception as error:  # noqa: BLE001 - a profile that cannot be used is "unknown" to the colleague
+        log(f"psobrief: profile could not be used: {error.__class__.__name__}: {error}")
+        return result
+    _fill(answers, stored, sender, letter, annex, None)
+    result.update(ok=True, name=answers.sender.name, notices=answers.notices)
+    return result
