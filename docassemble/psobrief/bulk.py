@@ -36,6 +36,7 @@ __all__ = [
     "combine_docx",
     "overview_workbook",
     "convert_to_pdf",
+    "first_page_png",
     "PdfError",
 ]
 
@@ -236,6 +237,32 @@ def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> tuple[di
             else:
                 missing.append(name[: -len(".docx")] + ".pdf")
         return result, missing
+
+
+def first_page_png(docx: bytes, width: int = 600) -> bytes | None:
+    """The first page of a DOCX as a PNG ``width`` pixels wide (the review screen's preview).
+
+    Made the way the PDFs are made (LibreOffice), then drawn by poppler's ``pdftoppm``.
+    None when either is missing or fails: a preview is never the reason a screen fails.
+    """
+    pdftoppm = shutil.which("pdftoppm")
+    try:
+        pdfs, _ = convert_to_pdf({"voorbeeld.docx": docx}, timeout=120)
+    except PdfError:
+        return None
+    if not pdftoppm or "voorbeeld.pdf" not in pdfs:
+        return None
+    with tempfile.TemporaryDirectory(prefix="psobrief-preview-") as work:
+        source = Path(work) / "voorbeeld.pdf"
+        source.write_bytes(pdfs["voorbeeld.pdf"])
+        try:
+            subprocess.run([pdftoppm, "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", str(width),
+                            "-scale-to-y", "-1", str(source), str(Path(work) / "pagina")],
+                           capture_output=True, timeout=60, check=True)
+        except (subprocess.SubprocessError, OSError):
+            return None
+        page = Path(work) / "pagina.png"
+        return page.read_bytes() if page.is_file() else None
 
 
 def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None = None) -> Bundle:

@@ -36,7 +36,8 @@ from . import fields, images, profiles, sources
 from .answers import Answers, AnswersError, parse_answers, recipient_dict
 from .dutch import FORMS_OF_ADDRESS, Person, attention_line, count_of, long_date, salutation
 from .fields import parse_date
-from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, PdfError, convert_to_pdf, render_bundle
+from .bulk import (COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, PdfError, convert_to_pdf, first_page_png,
+                   render_bundle)
 from .exchange import MAX_PACKAGE_BYTES, export_answers, image_filename, read_answers, unpack
 from .render import ANNEX_FILENAME, render_all
 from .spreadsheet import SheetResult, preview_rows, read_recipients, template_csv, template_workbook
@@ -89,6 +90,8 @@ __all__ = [
     "profile_link",
     "profile_token_of",
     "load_profile",
+    "letter_preview",
+    "preview_html",
 ]
 
 #: Above this many recipients the letters are made by a background task with progress.
@@ -439,6 +442,42 @@ def _build(documents: Any, answers: Any) -> None:
     every_file = list(docx.values()) + list(pdf.values())
     documents.zip = zip_file(every_file, filename="Stimuleringsbrieven.zip") if len(documents.items) > 1 else None
     documents.pdf_missing = missing
+
+
+def letter_preview(data: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A picture of the first page of the first recipient's letter, for the review screen.
+
+    Returns ``{"image": DAFile or None, "alt": text, "fingerprint": ...}``. Only the first
+    recipient is rendered, so a list of 5,000 costs what one letter costs, and ``previous``
+    is returned as it is while that letter's answers are unchanged. Never raises: no preview
+    rather than an error.
+    """
+    first = {**data, "recipients": list(data.get("recipients") or [])[:1]}
+    result: dict[str, Any] = {"image": None, "alt": "", "fingerprint": answers_fingerprint(first)}
+    if previous and previous.get("fingerprint") == result["fingerprint"]:
+        return previous
+    try:
+        answers = parse_answers(first)
+        _, docx = next(iter(render_all(answers)))
+        png = first_page_png(docx)
+    except Exception as error:  # noqa: BLE001 - answers with problems are reported elsewhere
+        log(f"psobrief: no preview: {error.__class__.__name__}: {error}")
+        return result
+    if png:
+        recipient = answers.recipients[0]
+        result["image"] = _stored_file("Voorbeeld eerste brief.png", png)
+        result["alt"] = (f"Voorbeeld van de eerste pagina van de brief aan {recipient.organisation}: briefhoofd van "
+                         f"{answers.sender.name}, het adres, de datum, 'Betreft: {answers.letter.subject}' en de "
+                         f"aanhef '{salutation(recipient.contact, sources.unknown_salutations()[0])}'.")
+    return result
+
+
+def preview_html(preview: dict[str, Any] | None) -> str:
+    """The preview picture with its alternative text, or nothing when there is none."""
+    if not preview or not preview.get("image"):
+        return ""
+    return (f'<img class="psobrief-preview img-fluid border" src="{html.escape(preview["image"].url_for())}" '
+            f'alt="{html.escape(preview["alt"])}" width="600">')
 
 
 # ---------------------------------------------------------------- spreadsheets

@@ -7,9 +7,14 @@ A screenshot of every screen goes to artifacts/screens/.
 
 from __future__ import annotations
 
+import io
+import re
+from urllib.parse import urljoin
+
 import playwright.sync_api as playwright
 from conftest import ROOT, docx_lines
 from person import START, Person
+from PIL import Image
 
 
 
@@ -25,9 +30,13 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     page.goto(server["url"] + START)
     person.heading("Stimuleringsbrief voor uw ketenpartners")
     person.shot("intro")
+    progress = page.get_by_role("progressbar", name="Voortgang vragenlijst")
+    playwright.expect(progress).to_have_count(0)  # no bar on the introduction
     person.press("Beginnen")
 
     person.heading("Over uw organisatie")
+    playwright.expect(progress).to_have_attribute("aria-valuenow", "10")
+    playwright.expect(progress).to_have_text("10%")
     person.fill("Naam van uw organisatie", "Bouwbedrijf De Vries & Zonen B.V.")
     person.fill("Straat en huisnummer", "Stationsstraat 12")
     person.fill("Postcode", "12345")
@@ -65,6 +74,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.press("Doorgaan")
 
     person.heading("Plaats, datum en kenmerk")
+    playwright.expect(progress).to_have_attribute("aria-valuenow", "50")
     playwright.expect(page.get_by_label("Plaats boven de brief (optioneel)", exact=True)).to_have_value("")
     person.fill("Ons kenmerk (optioneel)", "INK-7")
     person.shot("place-date")
@@ -109,6 +119,15 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.press("Nee, verder")
 
     person.heading("Controleer uw antwoorden")
+    # a picture of the first letter's first page, with its alternative text
+    preview = page.locator("img.psobrief-preview")
+    playwright.expect(preview).to_have_attribute(
+        "alt", re.compile(r"^Voorbeeld van de eerste pagina van de brief aan Groenvoorziening De Boer: briefhoofd van "
+                          r"Bouwbedrijf De Vries & Zonen B\.V\., .*'Geachte Kim van den Berg,'"))
+    assert page.evaluate("img => img.complete && img.naturalWidth", preview.element_handle()) == 600
+    picture = Image.open(io.BytesIO(page.request.get(urljoin(page.url, preview.get_attribute("src"))).body()))
+    assert picture.width == 600 and picture.height > 800  # an A4 page, portrait
+    assert sum(1 for value in picture.convert("L").tobytes() if value < 128) > 2000  # with text on it
     person.shot("review")
     # change an answer from the review screen
     page.locator(".da-review").filter(has_text="Ondertekenaar").get_by_role("button").first.click() \
@@ -122,6 +141,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.press("Documenten maken")
 
     person.heading("Uw documenten zijn klaar", timeout=120000)
+    playwright.expect(progress).to_have_attribute("aria-valuenow", "100")
     person.shot("downloads")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Stimuleringsbrief - Groenvoorziening De Boer.docx").click()

@@ -113,7 +113,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     expected["Leverancier 02 <Gewijzigd> & Zn."] = expected.pop("Leverancier 02 & Zn.")
     person.press("Documenten maken")
     person.heading("Uw brieven worden gemaakt")
-    playwright.expect(page.get_by_role("progressbar")).to_be_visible()
+    playwright.expect(page.get_by_role("progressbar", name="Voortgang", exact=True)).to_be_visible()
     person.shot("progress")
     person.heading("Uw documenten zijn klaar", timeout=600000)
     checker.check("downloads")
