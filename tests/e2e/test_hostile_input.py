@@ -117,6 +117,8 @@ class Walk:
                 self.page.get_by_label(label, exact=True).fill(values[key])
             # prove the server's rules, not only the browser's: switch the browser's checks off
             self.page.evaluate(BROWSER_CHECKS_OFF)
+            # mark this drawing of the screen: its messages are the last answer's, not this one's
+            self.page.evaluate("document.getElementById('daMainQuestion').setAttribute('data-sent', '1')")
             self.person.press("Doorgaan")
             errors = self.field_errors(on_screen)
             if not errors:
@@ -143,6 +145,9 @@ class Walk:
                 self.person.press("Doorgaan")
             if not self.page.locator("#daMainQuestion").inner_text().strip().startswith(heading):
                 return {}
+            if self.page.locator("#daMainQuestion[data-sent]").count():
+                self.page.wait_for_timeout(100)  # the server's answer has not been drawn yet
+                continue
             found = {}
             for _, label, key, _ in on_screen:
                 try:

@@ -106,9 +106,25 @@
     });
     setTitle();
     if (first) {
-      // docassemble puts the focus on the first field 15 ms after it draws the screen
+      // docassemble puts the focus on the first field 15 ms after it draws the screen; move
+      // it to the field in error after that, unless the person has already typed, clicked or
+      // moved the focus somewhere else (never take the focus away from someone typing)
+      var acted = false;
+      var mark = function () { acted = true; };
+      ["keydown", "pointerdown", "input"].forEach(function (type) {
+        document.addEventListener(type, mark, { capture: true, once: true });
+      });
       setTimeout(function () {
-        if (document.body.contains(first)) { first.focus(); }
+        ["keydown", "pointerdown", "input"].forEach(function (type) {
+          document.removeEventListener(type, mark, { capture: true });
+        });
+        var active = document.activeElement;
+        var autofocused = Array.prototype.filter.call(
+          document.querySelectorAll("#daform input, #daform textarea, #daform select"),
+          function (el) { return el.type !== "hidden" && el.offsetParent !== null; })[0];
+        var untouched = !active || active === document.body || active === autofocused ||
+          active.id === "daMainQuestion";
+        if (!acted && untouched && document.body.contains(first)) { first.focus(); }
       }, 150);
     }
   }
