@@ -1,0 +1,129 @@
+"""Twenty colleagues at once: how fast the screens and "Documenten maken" answer under load.
+
+Runs whole interviews through docassemble's REST API against the local server (start it with
+`scripts/serve start`), each with its own two recipients, and prints per-screen latency and the
+time of the step that makes the documents (DOCX and PDFs), first for one person alone and
+then for N people at once (default 20), side by side. It also checks that every person got
+their own letters (no one else's recipient in them) and counts PDFs that are missing.
+
+    .venv-tools/bin/python bench/bench_load.py [--users 20] [--recipients 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from conftest import Api, _server_env, docx_lines  # noqa: E402
+from scenarios import interview_variables, recipient, scenario  # noqa: E402
+from test_rest_flow import FINAL_SCREEN, screen_variables  # noqa: E402
+
+
+class TimedApi(Api):
+    """The tests' REST client, timing every answer (one answer = one screen)."""
+
+    def __init__(self, server):
+        super().__init__(server)
+        self.screens: list[float] = []
+
+    def answer(self, variables, question_name=None, event_list=None):
+        started = time.perf_counter()
+        result = super().answer(variables, question_name, event_list)
+        self.screens.append(time.perf_counter() - started)
+        return result
+
+
+def one_person(server: dict, number: int, recipients: int, results: list) -> None:
+    organisations = [f"Leverancier {number:02d}-{k} B.V." for k in range(recipients)]
+    answers = scenario([recipient(name, "Dorpsweg 8", "9711 LM", "Groningen", "onbekend") for name in organisations])
+    values = interview_variables(answers)
+    api = TimedApi(server)
+    question, added = api.start(), 1
+    make_seconds = None
+    for _ in range(60):
+        if question.get("questionText", "").strip() == FINAL_SCREEN:
+            break
+        names = screen_variables(question)
+        index = re.search(r"\[(\d+)\]", " ".join(question.get("event_list") or []))
+        if index:
+            names = [name.replace("[i]", f"[{index.group(1)}]") for name in names]
+        reply = {}
+        for name in names:
+            if name == "recipients.there_is_another":
+                reply[name] = added < recipients
+                added += 1
+            elif name in values:
+                reply[name] = values[name]
+        making = "review_answers" in reply
+        question = api.answer(reply, question_name=question.get("questionName"))
+        if making:
+            make_seconds = api.screens.pop()  # the answer that makes the documents, kept apart
+    else:
+        results.append({"error": f"person {number}: no download screen"})
+        return
+    documents = api.variables()["documents"]
+    own = wrong = missing = 0
+    for item in documents["items"]:
+        text = "\n".join(docx_lines(api.file(item["docx"]["number"])))
+        own += any(name in text for name in organisations)
+        wrong += "Leverancier" in text and not any(name in text for name in organisations)
+        missing += item["pdf"] is None
+    missing += len(documents.get("pdf_missing") or [])
+    results.append({"screens": api.screens, "make": make_seconds, "own": own, "wrong": wrong, "missing": missing,
+                    "letters": len(documents["items"])})
+
+
+def run(server: dict, users: int, recipients: int) -> dict:
+    results: list = []
+    threads = [threading.Thread(target=one_person, args=(server, n, recipients, results)) for n in range(users)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    errors = [r["error"] for r in results if "error" in r]
+    done = [r for r in results if "error" not in r]
+    screens = sorted(s for r in done for s in r["screens"])
+    makes = sorted(r["make"] for r in done if r["make"] is not None)
+
+    def pct(values, p):
+        return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
+
+    return {"users": users, "wall": wall, "errors": errors, "screens": screens, "makes": makes,
+            "screen_p50": statistics.median(screens) if screens else float("nan"), "screen_p95": pct(screens, 0.95),
+            "screen_max": max(screens, default=float("nan")),
+            "make_p50": statistics.median(makes) if makes else float("nan"), "make_p95": pct(makes, 0.95),
+            "letters": sum(r["letters"] for r in done), "own": sum(r["own"] for r in done),
+            "wrong": sum(r["wrong"] for r in done), "missing": sum(r["missing"] for r in done)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--recipients", type=int, default=2)
+    args = parser.parse_args()
+    env = _server_env()
+    server = {"url": env["PSOBRIEF_URL"], "key": env["PSOBRIEF_API_KEY"]}
+    rows = [run(server, 1, args.recipients), run(server, args.users, args.recipients)]
+    print(f"{'people at once':>15} {'screen p50':>11} {'p95':>7} {'max':>7} {'make p50':>9} {'p95':>7} "
+          f"{'letters':>8} {'own':>5} {'wrong':>6} {'no PDF':>7} {'wall':>7}")
+    for row in rows:
+        print(f"{row['users']:>15} {row['screen_p50']:>10.2f}s {row['screen_p95']:>6.2f}s {row['screen_max']:>6.2f}s "
+              f"{row['make_p50']:>8.2f}s {row['make_p95']:>6.2f}s {row['letters']:>8} {row['own']:>5} "
+              f"{row['wrong']:>6} {row['missing']:>7} {row['wall']:>6.1f}s")
+        for error in row["errors"]:
+            print("  " + error)
+    return 1 if any(row["errors"] or row["wrong"] for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
