@@ -3,8 +3,8 @@
 Person A makes letters (with logo and signature) and saves the organisation profile from the
 download screen. Person B, in another browser context and not signed in, opens A's link,
 finds A's organisation filled in, adds one recipient and gets a letter with A's letterhead,
-logo, signature and signatory. A withdraws the profile; B's link then says so in Dutch, as a
-mistyped link does. The new screens are checked like every other screen (test_accessibility).
+logo, signature and signatory. The server restarts in between (the profile is kept in its
+database). A withdraws the profile; B's link then says so in Dutch, as a mistyped link does. The new screens are checked like every other screen (test_accessibility).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from __future__ import annotations
 import html
 import io
 import re
+import subprocess
 import zipfile
 from datetime import date
 
 import playwright.sync_api as playwright
-from conftest import ROOT, docx_lines
+from conftest import ROOT, SERVE, docx_lines
 from person import START, Person
 from test_accessibility import Checker
 
@@ -99,6 +100,9 @@ def test_a_colleague_starts_from_the_organisation_profile(server, browser, artif
     assert re.fullmatch(re.escape(server["url"] + START) + r"\?profiel=[A-Za-z0-9_-]{43}", link), link
     assert "Bouwbedrijf" not in link and "Utrecht" not in link  # a token, not the data
     check_a.check("downloads-with-profile")
+    # the profile lives in the server's database: it survives a restart of every process
+    restart = subprocess.run([str(SERVE), "restart"], capture_output=True, text=True, timeout=600)
+    assert restart.returncode == 0, restart.stdout[-2000:] + restart.stderr[-2000:]
 
     # B: another browser, not signed in
     b_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", accept_downloads=True)
