@@ -35,7 +35,7 @@ def test_all_problems_reported_at_once(example_data):
     found = problems(example_data)
     assert len(found) == 4
     assert "Afzender: '12345' is geen Nederlandse postcode." in found[0]
-    assert "Onbekende PSO-trede 'Trede 9'. Kies uit: Aspirant-status, Basistrede, PSO-Trede 1, PSO-Trede 2, PSO-Trede 3." in found[1]
+    assert "Onbekende PSO-Trede 'Trede 9'. Kies uit: Aspirant-status, Basistrede, PSO-Trede 1, PSO-Trede 2, PSO-Trede 3." in found[1]
     assert found[2] == "Ketenpartner 2: Vul de voornaam of voorletters in."
     assert found[3] == "Ketenpartner 3: Vul de naam van de organisatie in."
 

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--pdf", action="store_true", help="ook PDF maken (LibreOffice nodig)")
     render.add_argument("--recipients", type=Path, help="ketenpartners uit een spreadsheet (.xlsx of .csv)")
     render.add_argument("--bundle", action="store_true",
-                        help="één ZIP met alle brieven, het verzamelbestand en het overzicht")
+                        help="één ZIP-bestand met alle brieven, het verzamelbestand en het overzicht")
     args = parser.parse_args(argv)
 
     try:
