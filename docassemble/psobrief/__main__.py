@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import exchange
 from .answers import Answers, AnswersError
+from .dutch import count_of
 
 __all__ = ["main"]
 
@@ -124,7 +125,8 @@ def _pdf_report(error: str, missing: list[str]) -> int:
         print(error, file=sys.stderr)
         return 1
     if missing:
-        print(f"{len(missing)} PDF-bestand(en) konden niet worden gemaakt (de Word-bestanden zijn er wel):",
+        print(f"Van {count_of(len(missing), 'document', 'documenten')} kon geen PDF worden gemaakt "
+              "(de Word-bestanden zijn er wel):",
               file=sys.stderr)
         for name in missing:
             print(f"- {name}", file=sys.stderr)

@@ -175,7 +175,7 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.fill("Datum", "31-02-2026")
     person.leave_field()
     person.press("Doorgaan")
-    playwright.expect(page.get_by_text("Dit is geen datum. Schrijf de datum als dd-mm-jjjj")).to_be_visible()
+    playwright.expect(page.get_by_text("Deze datum bestaat niet of is niet goed geschreven. Schrijf de datum als dd-mm-jjjj")).to_be_visible()
     check("place-date-invalid")
     person.fill("Datum", "01-03-2027")
     person.leave_field()

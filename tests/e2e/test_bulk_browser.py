@@ -69,7 +69,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     page.locator("input[type=file]").first.set_input_files(str(broken))
     person.press("Doorgaan")
     person.heading("Controleer de ketenpartners uit uw spreadsheet")
-    playwright.expect(page.get_by_text("Er zijn 2 problemen gevonden.")).to_be_visible()
+    playwright.expect(page.get_by_text("De spreadsheet heeft 2 fouten.")).to_be_visible()
     playwright.expect(page.get_by_text("Rij 7: '12345' is geen Nederlandse postcode.")).to_be_visible()
     playwright.expect(page.get_by_text("3 ketenpartners gelezen")).to_be_visible()
     checker.check("check-problems")
