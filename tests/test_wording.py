@@ -112,3 +112,13 @@ def test_date_message_says_the_date_does_not_exist():
     with pytest.raises(ValueError, match="^Deze datum bestaat niet of is niet goed geschreven. Schrijf de datum "
                                          "als dd-mm-jjjj, bijvoorbeeld 25-11-2026.$"):
         fields.parse_date("31-02-2026")
+
+
+def test_system_phrases_without_calques():
+    import yaml
+
+    words = yaml.safe_load((PACKAGE / "data" / "sources" / "nl-words.yml").read_text(encoding="utf-8"))
+    phrases = words["nl"]
+    assert not [value for value in phrases.values() if "met succes" in str(value)]
+    assert phrases["Are you sure you want to delete this item?"] == "Weet u zeker dat u dit wilt verwijderen?"
+    assert phrases["Restart"] == "Opnieuw beginnen"
