@@ -35,7 +35,7 @@ def test_all_problems_reported_at_once(example_data):
     found = problems(example_data)
     assert len(found) == 4
     assert "Afzender: '12345' is geen Nederlandse postcode." in found[0]
-    assert "Onbekende PSO-trede 'Trede 9'. Kies uit: Aspirant-status, Basistrede, PSO-Trede 1, PSO-Trede 2, PSO-Trede 3." in found[1]
+    assert "Onbekende PSO-Trede 'Trede 9'. Kies uit: Aspirant-status, Basistrede, PSO-Trede 1, PSO-Trede 2, PSO-Trede 3." in found[1]
     assert found[2] == "Ketenpartner 2: Vul de voornaam of voorletters in."
     assert found[3] == "Ketenpartner 3: Vul de naam van de organisatie in."
 
@@ -61,7 +61,7 @@ def test_unknown_measure_and_form(example_data):
     example_data["annex"]["measures"] = ["tender", "onzin"]
     example_data["recipients"][0]["contact"]["form"] = "dokter"
     found = problems(example_data)
-    assert any("onbekende maatregel(en) onzin" in p for p in found)
+    assert any("1 onbekende maatregel (onzin)" in p for p in found)
     assert any("aanspreekvorm 'dokter' bestaat niet" in p for p in found)
 
 
@@ -97,8 +97,9 @@ def test_text_kept_literally_and_invisible_characters_left_out(example_data, typ
     assert answers.recipients[0].organisation == kept
     removed = len(typed) - len(typed.replace("\x01", "").replace("\x1f", "").replace("\ufeff", ""))
     if removed:
-        assert answers.notices == [f"Ketenpartner 1: In de naam van de organisatie stonden {removed} onzichtbare "
-                                   "tekens (bijvoorbeeld uit een gekopieerde tekst). Die zijn weggelaten."]
+        teken = "onzichtbaar teken" if removed == 1 else "onzichtbare tekens"
+        assert answers.notices == [f"Ketenpartner 1: Wij hebben {removed} {teken} weggelaten uit de naam van de "
+                                   "organisatie. Zulke tekens komen bijvoorbeeld mee met gekopieerde tekst."]
     else:
         assert answers.notices == []
 
@@ -156,7 +157,7 @@ def test_foreign_recipient_postcode_kept(example_data):
 def test_bad_date(example_data):
     example_data["letter"]["date"] = "31-02-2026"
     assert problems(example_data) == [
-        "Brief: Dit is geen datum. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 25-11-2026."]
+        "Brief: Deze datum bestaat niet of is niet goed geschreven. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 25-11-2026."]
 
 
 def run_cli(*args):

@@ -33,7 +33,7 @@ from docassemble.psobrief.spreadsheet import (
 
 HEADER = list(COLUMNS)
 ACCEPTED = (
-    "Upload een Excel-bestand (.xlsx) of een CSV-bestand (.csv) met een rij per ketenpartner, "
+    "Upload een Excel-bestand (.xlsx) of een CSV-bestand (.csv) met één rij per ketenpartner, "
     "zoals de voorbeeldspreadsheet."
 )
 BAKKER = ["Bakker B.V.", "Kerkstraat 1", "1234 AB", "Amsterdam", "", "heer", "J.", "van den", "Berg", ""]
@@ -135,7 +135,7 @@ def test_template_workbook_round_trip():
     ]
     assert result.warnings == [
         "Rij 2 is de voorbeeldregel uit de voorbeeldspreadsheet (Groenvoorziening De Boer). "
-        "Haal die weg als u deze brief niet wilt maken."
+        "Verwijder deze regel als u geen brief aan deze voorbeeldorganisatie wilt sturen."
     ]
 
 
@@ -312,7 +312,8 @@ def test_duplicates_warned():
     ]
     result = read(xlsx(rows))
     assert result.problems == [] and len(result.recipients) == 4
-    assert result.warnings == ["Rij 5 lijkt dezelfde ketenpartner als rij 2 (bakker b.v., 1234 AB)."]
+    assert result.warnings == ["Rij 5 lijkt dezelfde ketenpartner te zijn als rij 2 (bakker b.v., 1234 AB). "
+                               "Is dat zo? Verwijder dan een van beide rijen."]
 
 
 def test_every_recipient_accepted_by_parse_answers(example_data):
@@ -382,7 +383,7 @@ def test_missing_columns():
     header = ["Organisatie", "Straat en huisnummer", "PC", "Land"]
     assert only_problem(xlsx([header, ["Bakker", "Kerkstraat 1", "1234 AB", ""]])) == (
         "De kolommen Postcode en Plaats ontbreken. Gebruik de kolomkoppen van de voorbeeldspreadsheet. "
-        "Niet herkend: PC."
+        "Deze kolomkoppen zijn niet herkend: PC."
     )
     assert only_problem(
         csv_bytes([["Organisatie", "Adres", "Postcode"], ["Bakker", "Kerkstraat 1", "1234 AB"]])
@@ -402,7 +403,7 @@ def test_extra_and_double_columns_ignored():
     assert result.problems == []
     assert result.ignored_columns == ["Opmerking", "Telefoon", "Adres"]
     assert result.warnings == [
-        "De kolom 'Adres' is niet gelezen: kolom 'Straat en huisnummer' staat er al voor Straat en huisnummer."
+        "De kolom 'Adres' is overgeslagen, omdat kolom 'Straat en huisnummer' al als Straat en huisnummer wordt gebruikt."
     ]
     assert result.recipients[0]["street"] == "Kerkstraat 1"
 
@@ -419,7 +420,7 @@ def test_empty_workbook_and_blank_rows_only():
 
 
 def test_only_headers():
-    message = "De spreadsheet bevat geen ketenpartners: alleen een kopregel."
+    message = "De spreadsheet bevat alleen een kopregel en nog geen ketenpartners."
     assert only_problem(xlsx([HEADER, [None] * 10, []])) == message
     assert only_problem(csv_bytes([HEADER, [""] * 10]), "lijst.csv") == message
 
@@ -436,7 +437,7 @@ def test_utf16_files_read():
 def test_unreadable_characters():
     content = b"Organisatie;Straat\r\n" + b"\x81\x8d\xc3\x28;x\r\n"
     assert only_problem(content, "lijst.csv") == (
-        "De tekens in dit CSV-bestand zijn niet te lezen. Sla het in Excel op als "
+        "De tekens in dit CSV-bestand zijn niet te lezen. Sla het bestand in Excel op als "
         "'CSV UTF-8 (door komma's gescheiden)' en upload het opnieuw."
     )
 
@@ -446,7 +447,7 @@ def test_old_xls_renamed_to_xlsx():
         bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504 + "Workbook".encode("utf-16-le") + b"\x00" * 200
     )
     assert only_problem(content, "lijst.xlsx") == (
-        "Dit is een oud Excel-bestand (.xls). Sla het in Excel op als .xlsx of .csv en upload het opnieuw."
+        "Dit is een oud Excel-bestand (.xls). Sla het bestand in Excel op als .xlsx of .csv en upload het opnieuw."
     )
     assert only_problem(content, "brief.doc") == "Dit is een Word-document, geen spreadsheet. " + ACCEPTED
 
@@ -454,8 +455,9 @@ def test_old_xls_renamed_to_xlsx():
 def test_password_protected_xlsx():
     content = bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
     assert only_problem(content) == (
-        "Dit Excel-bestand is met een wachtwoord beveiligd. Haal het wachtwoord eraf "
-        "(Bestand > Info > Werkmap beveiligen) en upload het opnieuw."
+        "Dit Excel-bestand is met een wachtwoord beveiligd. Verwijder het wachtwoord in Excel "
+        "(Bestand > Info > Werkmap beveiligen > Versleutelen met wachtwoord, en maak het veld leeg). "
+        "Upload het bestand daarna opnieuw."
     )
 
 
@@ -511,16 +513,16 @@ def test_row_problems_all_reported_with_row_numbers():
     result = read(xlsx(rows))
     postcode_hint = " Ligt het adres in het buitenland? Vul dan ook het land in."
     assert result.problems == [
-        "Rij 4: '12345' is geen Nederlandse postcode. Een postcode heeft vier cijfers (niet "
-        "beginnend met 0) en twee letters, bijvoorbeeld 1234 AB." + postcode_hint,
+        "Rij 4: '12345' is geen Nederlandse postcode. Een postcode heeft vier cijfers (het "
+        "eerste cijfer is geen 0) en twee letters, bijvoorbeeld 1234 AB." + postcode_hint,
         "Rij 5: Vul de voornaam of voorletters in.",
         "Rij 5: Vul de achternaam in.",
         "Rij 5: Vul de naam van de organisatie in.",
         "Rij 5: Vul het adres (straat en huisnummer) in.",
-        "Rij 5: '0123 AB' is geen Nederlandse postcode. Een postcode heeft vier cijfers (niet "
-        "beginnend met 0) en twee letters, bijvoorbeeld 1234 AB." + postcode_hint,
+        "Rij 5: '0123 AB' is geen Nederlandse postcode. Een postcode heeft vier cijfers (het "
+        "eerste cijfer is geen 0) en twee letters, bijvoorbeeld 1234 AB." + postcode_hint,
         "Rij 5: Vul de plaats in.",
-        "Rij 6: aanspreekvorm 'dokter' is onbekend. Kies heer, mevrouw, neutraal of onbekend.",
+        "Rij 6: aanspreekvorm 'dokter' wordt niet herkend. Kies heer, mevrouw, neutraal of onbekend.",
         "Rij 6: '1234 SS' is geen Nederlandse postcode: de lettercombinatie SS wordt niet "
         "gebruikt." + postcode_hint,
         "Rij 7: de aanspreekvorm is leeg, maar er staat wel een achternaam. "
@@ -584,11 +586,11 @@ def zip_of(files):
 def test_other_zip_files():
     ods = zip_of({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"})
     assert only_problem(ods, "lijst.xlsx") == (
-        "Dit is een OpenDocument-spreadsheet (.ods). Sla het op als .xlsx of .csv en upload het opnieuw."
+        "Dit is een OpenDocument-spreadsheet (.ods). Sla het bestand op als .xlsx of .csv en upload het opnieuw."
     )
     xlsb = zip_of({"[Content_Types].xml": "<x/>", "xl/workbook.bin": "x"})
     assert only_problem(xlsb) == (
-        "Dit is een binaire Excel-werkmap (.xlsb). Sla het in Excel op als .xlsx of .csv en upload het opnieuw."
+        "Dit is een binaire Excel-werkmap (.xlsb). Sla het bestand in Excel op als .xlsx of .csv en upload het opnieuw."
     )
     assert only_problem(zip_of({"foto.jpg": "x"})) == "Dit is een ZIP-bestand, geen spreadsheet. " + ACCEPTED
 
@@ -630,8 +632,9 @@ def test_corrupted_bytes_never_raise():
 def test_csv_field_too_long():
     content = csv_bytes([HEADER, BAKKER]) + b'"' + b"x" * 200_000 + b'";b\r\n'
     assert only_problem(content, "lijst.csv") == (
-        "Rij 3: het CSV-bestand kan vanaf hier niet worden gelezen (aanhalingstekens of een veld dat te "
-        "lang is). Sla het in Excel opnieuw op als CSV en upload het opnieuw."
+        "Rij 3: het CSV-bestand kan vanaf deze rij niet worden gelezen. Waarschijnlijk staat er een los "
+        "aanhalingsteken (\") in een cel, of is een cel te lang. Sla het bestand in Excel nog eens op als CSV "
+        "en upload het opnieuw."
     )
 
 
@@ -849,7 +852,7 @@ def test_csv_bomb_of_empty_lines():
     for content, problem in (
         (b",,,\n" * 2_000_000, "De spreadsheet is leeg: er staan geen kolomkoppen en geen ketenpartners in."),
         (",".join(HEADER).encode() + b"\n" + b",,,\n" * 2_000_000,
-         "De spreadsheet bevat geen ketenpartners: alleen een kopregel."),
+         "De spreadsheet bevat alleen een kopregel en nog geen ketenpartners."),
     ):
         result, seconds, peak = measured(content, "leeg.csv")
         assert result.problems == [problem]
@@ -960,7 +963,7 @@ def test_control_character_after_4_kb_of_csv(char):
     assert result.problems == [] and result.rows[-1] == 82
     assert result.recipients[-1]["organisation"] == "Groen B.V."
     assert result.warnings == ["Rij 82: " + control_notice("recipient.organisation", "Groen\x01 B.V.")]
-    assert result.warnings[0].startswith("Rij 82: In de naam van de organisatie stond 1 ")
+    assert result.warnings[0].startswith("Rij 82: Wij hebben 1 onzichtbaar teken weggelaten uit de naam van de organisatie.")
 
 
 def test_control_characters_anywhere_in_csv_are_read():

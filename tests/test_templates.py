@@ -86,7 +86,7 @@ def test_letter_details(answers):
     assert "Betreft: Socialer inkopen wordt belangrijker!" in lines
     assert "Geachte heer Van den Berg," in lines
     assert "Wij zijn gecertificeerd op prestatieniveau PSO-Trede 2." in text
-    assert "U kunt de kopie sturen naar inkoop@devries-bouw.nl." in text
+    assert "U kunt de kopie mailen naar inkoop@devries-bouw.nl." in text
     assert "Bijlage: Socialer inkoopbeleid met de PSO-prestatieladder" in lines
     assert "Wij bespreken socialer ondernemen in elk jaargesprek met onze vaste leveranciers." in lines
     # closing: greeting, organisation, signatory, function in this order
@@ -137,6 +137,10 @@ def test_aspirant_claims_no_certificate(example_data):
     assert "gecertificeerd op" not in text
     assert "Onze organisatie heeft de Aspirant-status op de Prestatieladder Socialer Ondernemen" in text
     assert "de Aspirant-status op de PSO-Prestatieladder hebben behaald" in text
+    # the level sentence follows "... daar zijn wij trots op!" and says what the status means
+    assert ("daar zijn wij trots op! Dat betekent dat wij aantoonbaar werken aan socialer ondernemen "
+            "en binnen twee jaar willen doorgroeien naar een PSO-Trede.") in text
+    assert "Wij gaan aantoonbaar aan de slag" not in text
     # every other seed sentence is still there
     for part in ("letter", "annex"):
         for sentence in expected_sentences(part, answers.sender.name):
@@ -160,7 +164,8 @@ def test_without_annex(example_data):
     assert len(documents) == 3 and not any(name.startswith("Bijlage") for name in documents)
     text = flat(docx_text(next(iter(documents.values()))))
     assert "Bijlage 1." not in text and "Bijlage: Socialer" not in text and "vindt u in de bijlage" not in text
-    assert "Graag sturen wij u op verzoek de inhoud van dit inkoopbeleid toe." in text
+    assert "Op verzoek sturen wij u de inhoud van dit inkoopbeleid graag toe." in text
+    assert "Graag sturen wij u op verzoek" not in text
     for sentence in expected_sentences("letter", answers.sender.name, include_annex=False):
         assert sentence in text
 

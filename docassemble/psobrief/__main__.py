@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import exchange
 from .answers import Answers, AnswersError
+from .dutch import count_of
 
 __all__ = ["main"]
 
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--pdf", action="store_true", help="ook PDF maken (LibreOffice nodig)")
     render.add_argument("--recipients", type=Path, help="ketenpartners uit een spreadsheet (.xlsx of .csv)")
     render.add_argument("--bundle", action="store_true",
-                        help="één ZIP met alle brieven, het verzamelbestand en het overzicht")
+                        help="één ZIP-bestand met alle brieven, het verzamelbestand en het overzicht")
     args = parser.parse_args(argv)
 
     try:
@@ -124,7 +125,8 @@ def _pdf_report(error: str, missing: list[str]) -> int:
         print(error, file=sys.stderr)
         return 1
     if missing:
-        print(f"{len(missing)} PDF-bestand(en) konden niet worden gemaakt (de Word-bestanden zijn er wel):",
+        print(f"Van {count_of(len(missing), 'document', 'documenten')} kon geen PDF worden gemaakt "
+              "(de Word-bestanden zijn er wel):",
               file=sys.stderr)
         for name in missing:
             print(f"- {name}", file=sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fields, images, sources
-from .dutch import FORMS_OF_ADDRESS, Person, clean
+from .dutch import FORMS_OF_ADDRESS, Person, clean, count_of
 from .fields import check_date, parse_date
 
 __all__ = [
@@ -250,7 +250,8 @@ def _read_annex(reader: _Reader, data: dict) -> AnnexOptions:
     unknown = [clean(item)[:40] for item in chosen if item not in known]
     if unknown:
         reader.problems.append(
-            f"{where}: onbekende maatregel(en) {', '.join(unknown)}. Kies uit: {', '.join(known)}."
+            f"{where}: {count_of(len(unknown), 'onbekende maatregel', 'onbekende maatregelen')} "
+            f"({', '.join(unknown)}). Kies uit: {', '.join(known)}."
         )
     own = annex.get("own_measures") or []
     if isinstance(own, list):
@@ -276,7 +277,7 @@ def read_recipient(data: Any, where: str) -> tuple[Recipient, list[str], list[st
 
 def _read_recipient(reader: _Reader, data: Any, where: str) -> Recipient:
     if not isinstance(data, dict):
-        reader.problems.append(f"{where}: verwacht de velden van een ketenpartner.")
+        reader.problems.append(f"{where}: de gegevens staan niet in de goede vorm.")
         data = {}
     contact = data.get("contact") or {}
     if not isinstance(contact, dict):

@@ -105,7 +105,7 @@ def normalise_postcode(postcode: str) -> str:
     if not match:
         raise ValueError(
             f"'{text}' is geen Nederlandse postcode. Een postcode heeft vier cijfers "
-            "(niet beginnend met 0) en twee letters, bijvoorbeeld 1234 AB."
+            "(het eerste cijfer is geen 0) en twee letters, bijvoorbeeld 1234 AB."
         )
     digits, letters = match.group(1), match.group(2).upper()
     if letters in _NEVER_USED_LETTERS:

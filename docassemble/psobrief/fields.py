@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dutch import is_dutch_country, normalise_postcode
+from .dutch import count_of, is_dutch_country, normalise_postcode
 
 __all__ = [
     "FieldRule",
@@ -160,7 +160,8 @@ def parse_date(value: Any) -> datetime.date:
             return datetime.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError("Dit is geen datum. Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 25-11-2026.")
+    raise ValueError("Deze datum bestaat niet of is niet goed geschreven. "
+                     "Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 25-11-2026.")
 
 
 def check_date(value: Any, today: datetime.date | None = None) -> datetime.date:
@@ -186,10 +187,8 @@ def check(key: str, value: Any, country: str = "") -> Checked:
     result = Checked(value=text)
     if removed:
         result.notices.append(
-            f"In {current.label} "
-            + ("stond 1 onzichtbaar teken" if removed == 1 else f"stonden {removed} onzichtbare tekens")
-            + " (bijvoorbeeld uit een gekopieerde tekst). "
-            + ("Dat is weggelaten." if removed == 1 else "Die zijn weggelaten.")
+            f"Wij hebben {count_of(removed, 'onzichtbaar teken', 'onzichtbare tekens')} weggelaten uit "
+            f"{current.label}. Zulke tekens komen bijvoorbeeld mee met gekopieerde tekst."
         )
     if not text:
         if current.required:

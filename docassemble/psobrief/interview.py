@@ -501,7 +501,8 @@ def read_uploaded_sheet(upload: Any) -> SheetResult:
 
 def _items(title: str, texts: list[str], limit: int, css: str) -> str:
     shown_texts = "".join(f"<li>{html.escape(text)}</li>" for text in texts[:limit])
-    more = f"<p>En nog {len(texts) - limit} meer.</p>" if len(texts) > limit else ""
+    more = (f"<p>En nog {count_of(len(texts) - limit, 'andere melding', 'andere meldingen')}.</p>"
+            if len(texts) > limit else "")
     return (f'<div class="alert {css} psobrief-list" role="alert" tabindex="0"><p><strong>{title}</strong></p>'
             f"<ul>{shown_texts}</ul>{more}</div>")
 
@@ -515,8 +516,8 @@ def missing_pdfs_html(names: list[str]) -> str:
     """The PDFs that could not be made, by name (never hidden)."""
     if not names:
         return ""
-    return _items(f"{len(names)} PDF-{'bestand kon' if len(names) == 1 else 'bestanden konden'} niet worden "
-                  "gemaakt. De Word-bestanden zijn wel compleet; probeer het later opnieuw via uw antwoorden.",
+    return _items(f"Van {count_of(len(names), 'document', 'documenten')} kon geen PDF worden gemaakt. "
+                  "De Word-bestanden zijn wel compleet. Probeer het later opnieuw via uw antwoorden.",
                   names, SHOWN_PROBLEMS, "alert-warning")
 
 
@@ -531,10 +532,9 @@ def sheet_check_html(sheet: SheetResult) -> str:
     """The check screen: problems, warnings, and a table of who gets which salutation."""
     parts = []
     if sheet.problems:
-        count = "is 1 probleem" if len(sheet.problems) == 1 else f"zijn {len(sheet.problems)} problemen"
-        parts.append(_items(f"Er {count}"
-                            " gevonden. Verbeter de spreadsheet en upload hem opnieuw, of ga verder met de goede"
-                            " rijen en vul de andere ketenpartners daarna zelf in.",
+        parts.append(_items(f"De spreadsheet heeft {count_of(len(sheet.problems), 'fout', 'fouten')}. Verbeter de"
+                            " spreadsheet en upload die opnieuw. Of ga verder met de rijen zonder fouten en vul de"
+                            " overige ketenpartners daarna zelf in.",
                             sheet.problems, SHOWN_PROBLEMS, "alert-danger"))
     if sheet.warnings:
         parts.append(_items("Controleer dit:", sheet.warnings, SHOWN_PROBLEMS, "alert-warning"))
@@ -603,7 +603,7 @@ def bulk_progress_html(key: str) -> str:
         "verzamelbestand": "Het verzamelbestand om te printen wordt gemaakt.",
         "pdf": "De PDF-bestanden worden gemaakt.",
         "klaar": "Klaar: de downloads worden klaargezet.",
-    }.get(state["stage"], "Bezig.")
+    }.get(state["stage"], "Bezig…")
     return (
         f'<div class="progress mb-2" role="progressbar" aria-label="Voortgang" aria-valuenow="{percent}" '
         'aria-valuemin="0" aria-valuemax="100">'
@@ -681,7 +681,8 @@ def _read_upload(upload: Any, folder: Path) -> Answers:
 
 def _problems_message(problems: list[str]) -> str:
     shown_problems = "".join(f"<br>– {html.escape(problem, quote=False)}" for problem in problems[:SHOWN_PROBLEMS])
-    more = f"<br>En nog {len(problems) - SHOWN_PROBLEMS} meer." if len(problems) > SHOWN_PROBLEMS else ""
+    more = (f"<br>En nog {count_of(len(problems) - SHOWN_PROBLEMS, 'andere melding', 'andere meldingen')}."
+            if len(problems) > SHOWN_PROBLEMS else "")
     return ("Met dit bestand kunnen de antwoorden niet worden ingevuld. Verbeter dit en kies het bestand "
             f"opnieuw:{shown_problems}{more}")
 

@@ -55,7 +55,7 @@ def ladder_level(level: str) -> dict:
         if wanted in (entry["id"].lower(), entry["name"].lower()):
             return entry
     names = ", ".join(entry["name"] for entry in ladder_levels())
-    raise ValueError(f"Onbekende PSO-trede '{level}'. Kies uit: {names}.")
+    raise ValueError(f"Onbekende PSO-Trede '{level}'. Kies uit: {names}.")
 
 
 def pso30_name() -> str:

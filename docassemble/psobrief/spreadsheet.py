@@ -142,11 +142,11 @@ _COLUMN_HELP = (
     "Bijvoorbeeld 1234 AB. Buiten Nederland: zoals in dat land gebruikelijk.",
     "Bijvoorbeeld Amsterdam.",
     "Leeg laten voor Nederland; anders het land, bijvoorbeeld België.",
-    "heer, mevrouw, neutraal (voornaam of voorletters en achternaam) of onbekend (geen contactpersoon).",
+    "Kies: heer, mevrouw, neutraal (voornaam of voorletters en achternaam) of onbekend (geen contactpersoon).",
     "Voornaam (Kim) of voorletters (J.P.). Nodig bij neutraal.",
     "Bijvoorbeeld van den.",
     "Nodig bij heer, mevrouw en neutraal.",
-    "Alleen bij onbekend, bijvoorbeeld Geachte relatie,. Leeg: Geachte heer, mevrouw,",
+    "Alleen bij onbekend, bijvoorbeeld 'Geachte relatie,'. Laat u dit leeg, dan wordt het 'Geachte heer, mevrouw,'.",
 )
 
 _HEADER_SEARCH_ROWS = 10  # a title above the header row is allowed within this many rows
@@ -187,7 +187,7 @@ _ERROR_VALUES = frozenset(ERROR_CODES) | {
 _UNCACHED = object()  # a formula cell without a stored result
 
 _ACCEPTED = (
-    "Upload een Excel-bestand (.xlsx) of een CSV-bestand (.csv) met een rij per ketenpartner, "
+    "Upload een Excel-bestand (.xlsx) of een CSV-bestand (.csv) met één rij per ketenpartner, "
     "zoals de voorbeeldspreadsheet."
 )
 
@@ -195,14 +195,18 @@ _ACCEPTED = (
 #: The Dutch messages about a file as a whole (each is the only problem reported).
 MESSAGES = {
     "empty": "Het bestand is leeg. " + _ACCEPTED,
-    "xls": "Dit is een oud Excel-bestand (.xls). Sla het in Excel op als .xlsx of .csv en upload het opnieuw.",
+    "xls": "Dit is een oud Excel-bestand (.xls). Sla het bestand in Excel op als .xlsx of .csv en upload het opnieuw.",
     "doc": "Dit is een Word-document, geen spreadsheet. " + _ACCEPTED,
     "encrypted": (
-        "Dit Excel-bestand is met een wachtwoord beveiligd. Haal het wachtwoord eraf "
-        "(Bestand > Info > Werkmap beveiligen) en upload het opnieuw."
+        "Dit Excel-bestand is met een wachtwoord beveiligd. Verwijder het wachtwoord in Excel "
+        "(Bestand > Info > Werkmap beveiligen > Versleutelen met wachtwoord, en maak het veld leeg). "
+        "Upload het bestand daarna opnieuw."
     ),
-    "ods": "Dit is een OpenDocument-spreadsheet (.ods). Sla het op als .xlsx of .csv en upload het opnieuw.",
-    "xlsb": "Dit is een binaire Excel-werkmap (.xlsb). Sla het in Excel op als .xlsx of .csv en upload het opnieuw.",
+    "ods": "Dit is een OpenDocument-spreadsheet (.ods). Sla het bestand op als .xlsx of .csv en upload het opnieuw.",
+    "xlsb": (
+        "Dit is een binaire Excel-werkmap (.xlsb). Sla het bestand in Excel op als .xlsx of .csv en upload het "
+        "opnieuw."
+    ),
     "zip": "Dit is een ZIP-bestand, geen spreadsheet. " + _ACCEPTED,
     "pdf": "Dit is een PDF-bestand, geen spreadsheet. " + _ACCEPTED,
     "image": "Dit is een afbeelding, geen spreadsheet. " + _ACCEPTED,
@@ -213,15 +217,15 @@ MESSAGES = {
         "sla het op als .xlsx en upload het opnieuw."
     ),
     "too_big": (
-        "Het Excel-bestand is te groot (uitgepakt meer dan 100 MB). Verwijder overbodige "
-        "werkbladen en afbeeldingen, of sla de lijst op als .csv."
+        "Het Excel-bestand is te groot om te lezen. Verwijder overbodige werkbladen en "
+        "afbeeldingen, of sla de lijst op als .csv."
     ),
     "characters": (
-        "De tekens in dit CSV-bestand zijn niet te lezen. Sla het in Excel op als "
+        "De tekens in dit CSV-bestand zijn niet te lezen. Sla het bestand in Excel op als "
         "'CSV UTF-8 (door komma's gescheiden)' en upload het opnieuw."
     ),
     "no_rows": "De spreadsheet is leeg: er staan geen kolomkoppen en geen ketenpartners in.",
-    "only_header": "De spreadsheet bevat geen ketenpartners: alleen een kopregel.",
+    "only_header": "De spreadsheet bevat alleen een kopregel en nog geen ketenpartners.",
     "no_header": (
         "De kopregel ontbreekt: de eerste rij moet de kolomkoppen bevatten, zoals Organisatie, "
         "Straat en huisnummer, Postcode en Plaats. Gebruik de voorbeeldspreadsheet."
@@ -894,8 +898,9 @@ def _csv_rows(text: str) -> Iterator[Row]:
             yield number, values
     except csv.Error:
         raise _FileProblem(
-            f"Rij {number + 1}: het CSV-bestand kan vanaf hier niet worden gelezen (aanhalingstekens "
-            "of een veld dat te lang is). Sla het in Excel opnieuw op als CSV en upload het opnieuw."
+            f"Rij {number + 1}: het CSV-bestand kan vanaf deze rij niet worden gelezen. Waarschijnlijk staat "
+            "er een los aanhalingsteken (\") in een cel, of is een cel te lang. Sla het bestand in Excel nog "
+            "eens op als CSV en upload het opnieuw."
         ) from None
 
 
@@ -953,7 +958,7 @@ def _find_header(rows: _Lines) -> tuple[Row, list[str], Iterator[Row]]:
     header, skipped, after = seen[index], seen[:index], seen[index + 1 :]
     found = []
     if skipped:
-        numbers = ", ".join(str(number) for number, _ in skipped)
+        numbers = _join([str(number) for number, _ in skipped])
         found.append(
             f"De kopregel staat op rij {header[0]}; wat erboven staat (rij {numbers}) is niet gelezen."
         )
@@ -981,7 +986,7 @@ def _map_columns(header: list[Any]) -> tuple[dict[int, str], list[str], list[str
         elif column in used:
             ignored.append(name)
             found.append(
-                f"De kolom '{name}' is niet gelezen: kolom '{used[column]}' staat er al voor {column}."
+                f"De kolom '{name}' is overgeslagen, omdat kolom '{used[column]}' al als {column} wordt gebruikt."
             )
         else:
             mapping[index] = column
@@ -1001,7 +1006,7 @@ def _missing_columns_message(missing: list[str], unrecognised: list[str]) -> str
         text = f"De kolommen {_join(missing)} ontbreken."
     text += " Gebruik de kolomkoppen van de voorbeeldspreadsheet."
     if unrecognised:
-        text += f" Niet herkend: {', '.join(unrecognised)}."
+        text += f" Deze kolomkoppen zijn niet herkend: {', '.join(unrecognised)}."
     return text
 
 
@@ -1087,7 +1092,7 @@ def _row_form(number: int, texts: dict[str, str], broken: dict[str, str]) -> tup
         if form:
             return form, []
         return "onbekend", [
-            f"Rij {number}: aanspreekvorm '{typed[:40]}' is onbekend. Kies heer, mevrouw, neutraal of onbekend."
+            f"Rij {number}: aanspreekvorm '{typed[:40]}' wordt niet herkend. Kies heer, mevrouw, neutraal of onbekend."
         ]
     if strip_invisible(texts["Achternaam"])[0]:
         return "onbekend", [
@@ -1132,7 +1137,7 @@ def _read_row(number: int, cells: dict[str, Any]) -> tuple[dict | None, list[str
     if (recipient.organisation, recipient.street) == _EXAMPLE_ROW[:2]:
         found.append(
             f"Rij {number} is de voorbeeldregel uit de voorbeeldspreadsheet ({_EXAMPLE_ROW[0]}). "
-            "Haal die weg als u deze brief niet wilt maken."
+            "Verwijder deze regel als u geen brief aan deze voorbeeldorganisatie wilt sturen."
         )
     if problems:
         return None, problems, found
@@ -1147,8 +1152,8 @@ def _duplicate_warnings(recipients: list[dict], rows: list[int]) -> list[str]:
         key = (recipient["organisation"].casefold(), recipient["postcode"].replace(" ", "").upper())
         if key in first:
             found.append(
-                f"Rij {number} lijkt dezelfde ketenpartner als rij {first[key]} "
-                f"({recipient['organisation']}, {recipient['postcode']})."
+                f"Rij {number} lijkt dezelfde ketenpartner te zijn als rij {first[key]} "
+                f"({recipient['organisation']}, {recipient['postcode']}). Is dat zo? Verwijder dan een van beide rijen."
             )
         else:
             first[key] = number

@@ -64,7 +64,7 @@ def answer_until_recipients(person, *, organisation="Bouwbedrijf De Vries & Zone
     person.fill("Straat en huisnummer", "Stationsstraat 12")
     person.fill("Postcode", "3511 AB")
     person.fill("Plaats", "Utrecht")
-    person.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@devries-bouw.nl")
+    person.fill("E-mailadres voor kopieën van PSO-Certificaten", "inkoop@devries-bouw.nl")
     person.fill("KvK-nummer", "30123456")
     person.press("Doorgaan")
     person.heading("De PSO-status")

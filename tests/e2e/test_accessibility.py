@@ -139,11 +139,11 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.fill("Postcode", "0123 SS")
     person.fill("Plaats", "Utrecht")
     person.fill("KvK-nummer", "30123456")
-    person.fill("E-mailadres voor kopieën van PSO-certificaten", "geen-adres")
+    person.fill("E-mailadres voor kopieën van PSO-Certificaten", "geen-adres")
     person.leave_field()
     person.press("Doorgaan")
     check("sender-invalid")
-    person.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@dezon.nl")
+    person.fill("E-mailadres voor kopieën van PSO-Certificaten", "inkoop@dezon.nl")
     person.leave_field()
     person.press("Doorgaan")
     check("sender-postcode")
@@ -175,7 +175,7 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.fill("Datum", "31-02-2026")
     person.leave_field()
     person.press("Doorgaan")
-    playwright.expect(page.get_by_text("Dit is geen datum. Schrijf de datum als dd-mm-jjjj")).to_be_visible()
+    playwright.expect(page.get_by_text("Deze datum bestaat niet of is niet goed geschreven. Schrijf de datum als dd-mm-jjjj")).to_be_visible()
     check("place-date-invalid")
     person.fill("Datum", "01-03-2027")
     person.leave_field()
@@ -185,7 +185,7 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     for box in page.locator("input[type=checkbox]:checked").evaluate_all("boxes => boxes.map(b => b.id)"):
         page.locator(f"label[for='{box}']").click()  # untick every measure
     person.press("Doorgaan")
-    playwright.expect(page.get_by_text("Kies ten minste één maatregel of schrijf een eigen maatregel")).to_be_visible()
+    playwright.expect(page.get_by_text("Kies ten minste één maatregel of vul een eigen maatregel in")).to_be_visible()
     check("annex-no-measures")
     person.fill("Eigen maatregelen (één per regel, optioneel)", "Wij kopen bij sociale ondernemingen")
     person.press("Doorgaan")
@@ -218,7 +218,7 @@ def test_every_screen_dutch_and_accessible(server, browser, artifacts):
     person.choose("Geen contactpersoon bekend")
     check("recipient-unknown")
     person.press("Doorgaan")
-    person.press("Nee, verder")
+    person.press("Nee, ga verder")
 
     person.heading("Controleer uw antwoorden")
     playwright.expect(page.get_by_text("Utrecht, 1 maart 2027")).to_be_visible()  # typed 01-03-2027

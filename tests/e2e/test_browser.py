@@ -41,7 +41,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.fill("Straat en huisnummer", "Stationsstraat 12")
     person.fill("Postcode", "12345")
     person.fill("Plaats", "Utrecht")
-    person.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@devries-bouw.nl")
+    person.fill("E-mailadres voor kopieën van PSO-Certificaten", "inkoop@devries-bouw.nl")
     person.fill("KvK-nummer", "3012 3456")
     page.locator("input[type=file]").first.set_input_files(str(ROOT / "docs" / "examples" / "logo.png"))
     person.press("Doorgaan")
@@ -116,7 +116,7 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.choose("Geachte relatie,")
     person.shot("recipient-2")
     person.press("Doorgaan")
-    person.press("Nee, verder")
+    person.press("Nee, ga verder")
 
     person.heading("Controleer uw antwoorden")
     # a picture of the first letter's first page, with its alternative text

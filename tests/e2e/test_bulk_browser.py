@@ -69,7 +69,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     page.locator("input[type=file]").first.set_input_files(str(broken))
     person.press("Doorgaan")
     person.heading("Controleer de ketenpartners uit uw spreadsheet")
-    playwright.expect(page.get_by_text("Er zijn 2 problemen gevonden.")).to_be_visible()
+    playwright.expect(page.get_by_text("De spreadsheet heeft 2 fouten.")).to_be_visible()
     playwright.expect(page.get_by_text("Rij 7: '12345' is geen Nederlandse postcode.")).to_be_visible()
     playwright.expect(page.get_by_text("3 ketenpartners gelezen")).to_be_visible()
     checker.check("check-problems")
@@ -95,7 +95,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     page.wait_for_load_state("networkidle")
     # docassemble asks again whether the list is complete after a change to it
     person.heading("Nog een ketenpartner?")
-    person.press("Nee, verder")
+    person.press("Nee, ga verder")
     person.heading("Controleer uw antwoorden")
     playwright.expect(recipients.get_by_role("row")).to_have_count(25)
     playwright.expect(recipients).not_to_contain_text("Leverancier 03 & Zn.")
@@ -106,7 +106,7 @@ def test_25_suppliers_from_a_spreadsheet(server, browser, artifacts, tmp_path):
     person.fill("Naam van de organisatie", "Leverancier 02 <Gewijzigd> & Zn.")
     person.press("Doorgaan")
     if "Nog een ketenpartner?" in page.locator("#daMainQuestion").inner_text():
-        person.press("Nee, verder")
+        person.press("Nee, ga verder")
     person.heading("Controleer uw antwoorden")
     playwright.expect(recipients).to_contain_text("Leverancier 02 <Gewijzigd> & Zn.")
     del expected["Leverancier 03 & Zn."]

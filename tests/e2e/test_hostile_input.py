@@ -38,7 +38,7 @@ FIELDS = [
     ("Over uw organisatie", "Straat en huisnummer", "sender.street", "Stationsstraat 12"),
     ("Over uw organisatie", "Postcode", "sender.postcode", "3511 AB"),
     ("Over uw organisatie", "Plaats", "sender.city", "Utrecht"),
-    ("Over uw organisatie", "E-mailadres voor kopieën van PSO-certificaten", "sender.email", "inkoop@veilig.nl"),
+    ("Over uw organisatie", "E-mailadres voor kopieën van PSO-Certificaten", "sender.email", "inkoop@veilig.nl"),
     ("Over uw organisatie", "KvK-nummer", "sender.kvk", "30123456"),
     ("Over uw organisatie", "Telefoonnummer (optioneel)", "sender.phone", "030 123 45 67"),
     ("Over uw organisatie", "Website (optioneel)", "sender.website", "www.veilig.nl"),
@@ -223,7 +223,7 @@ def test_hostile_text_in_every_field(server, browser, artifacts, tmp_path):
         person.press("Doorgaan")
         walk.screen("Aan wie stuurt u de brief?", before=lambda: person.choose("De heer"))
         person.heading("Nog een ketenpartner?")
-        person.press("Nee, verder")
+        person.press("Nee, ga verder")
         person.heading("Controleer uw antwoorden")
         text = page.locator("#daquestion").inner_text()
         assert not EXCEPTION.search(text), text
@@ -303,7 +303,7 @@ def test_uploads_judged_by_content(server, browser, artifacts, tmp_path):
     person.heading("Over uw organisatie")
     for label, value in (("Naam van uw organisatie", "Bouwbedrijf Veilig"), ("Straat en huisnummer", "Weg 1"),
                          ("Postcode", "3511 AB"), ("Plaats", "Utrecht"),
-                         ("E-mailadres voor kopieën van PSO-certificaten", "inkoop@veilig.nl"),
+                         ("E-mailadres voor kopieën van PSO-Certificaten", "inkoop@veilig.nl"),
                          ("KvK-nummer", "30123456")):
         person.fill(label, value)
     messages = {}

@@ -222,7 +222,7 @@ def test_keyboard_only_person_finishes_the_interview(server, browser, artifacts)
     keys.fill("Postcode", "12345")
     keys.fill("Plaats", "Utrecht")
     keys.fill("KvK-nummer", "30123456")
-    keys.fill("E-mailadres voor kopieën van PSO-certificaten", "inkoop@devries-bouw.nl")
+    keys.fill("E-mailadres voor kopieën van PSO-Certificaten", "inkoop@devries-bouw.nl")
     keys.upload("Logo (optioneel)", LOGO)
     keys.button("Doorgaan")
     # the server refuses the postcode: the field has the focus, the message is announced,
@@ -286,7 +286,7 @@ def test_keyboard_only_person_finishes_the_interview(server, browser, artifacts)
     keys.button("Doorgaan")
 
     heading(page, "Nog een ketenpartner?")
-    keys.button("Nee, verder")
+    keys.button("Nee, ga verder")
 
     heading(page, "Controleer uw antwoorden")
     rings["review"] = focus_rings(page, keys)

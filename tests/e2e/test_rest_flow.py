@@ -188,7 +188,7 @@ def test_aspirant_without_annex(api, tmp_path):
                   annex=False)
     assert "bekroond" not in text and "gecertificeerd op" not in text
     assert "Bijlage:" not in text
-    assert "Graag sturen wij u op verzoek de inhoud van dit inkoopbeleid toe." in text
+    assert "Op verzoek sturen wij u de inhoud van dit inkoopbeleid graag toe." in text
     check_against_offline(docx, answers, tmp_path)
 
 
