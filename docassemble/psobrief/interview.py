@@ -86,7 +86,6 @@ __all__ = [
     "import_answers",
     "save_profile",
     "withdraw_profile",
-    "profile_exists",
     "profile_link",
     "profile_token_of",
     "load_profile",
@@ -814,10 +813,6 @@ def withdraw_profile(token: str | None) -> None:
     """Delete the profile: its link no longer works."""
     if profiles.valid_token(token):
         _profile_store().delete(profiles.storage_key(token))
-
-
-def profile_exists(token: str | None) -> bool:
-    return profiles.valid_token(token) and _profile_store().defined(profiles.storage_key(token))
 
 
 def profile_link(token: str) -> str:
