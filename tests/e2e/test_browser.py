@@ -135,9 +135,12 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     page.wait_for_load_state("networkidle")
     person.heading("Wie ondertekent de brief?")
     person.fill("Functie", "Directeur-eigenaar")
+    playwright.expect(page.get_by_label("Functie", exact=True)).to_have_value("Directeur-eigenaar")
     person.press("Doorgaan")
     person.heading("Controleer uw antwoorden")
-    playwright.expect(page.get_by_text("Anna de Vries, Directeur-eigenaar")).to_be_visible()
+    # the review screen makes the preview of the changed letter first (LibreOffice): under
+    # load that takes seconds, so wait for the new drawing rather than the default 5 s
+    playwright.expect(page.get_by_text("Anna de Vries, Directeur-eigenaar")).to_be_visible(timeout=30000)
     person.press("Documenten maken")
 
     person.heading("Uw documenten zijn klaar", timeout=120000)
