@@ -22,6 +22,6 @@ setup(
     # What the package imports; docassemble.base (the host) brings all of them, so none is
     # pinned here: docassemble's own pins decide the versions.
     install_requires=["pyyaml", "python-docx", "docxtpl", "docxcompose", "openpyxl", "babel", "Pillow",
-                      "markupsafe", "lxml", "cryptography"],
+                      "markupsafe", "lxml", "cryptography", "pikepdf", "pdfminer.six"],
     zip_safe=False,
 )

@@ -2,9 +2,11 @@
 
 import copy
 import io
+import subprocess
 import zipfile
 
 import openpyxl
+import pikepdf
 from conftest import EXAMPLE, ROOT, docx_text
 
 from docassemble.psobrief.answers import parse_answers
@@ -12,7 +14,11 @@ from docassemble.psobrief.bulk import (
     COMBINED_FILENAME,
     OVERVIEW_FILENAME,
     combine_docx,
+    convert_to_pdf,
+    letter_pdfs,
+    pdf_says_what_docx_says,
     render_bundle,
+    split_print_pdf,
 )
 
 BASE = ROOT / "docs" / "examples"
@@ -165,19 +171,183 @@ def test_overview_workbook_stores_payloads_as_typed_text():
                 assert "f" not in tags, name
 
 
-def test_1000_letters_get_1000_pdfs_each_with_its_own_recipient(example_data):
-    """A list past LibreOffice's ~245-documents-per-run limit: every PDF is made, none mixed up."""
-    import subprocess
+def _pdf_text(pdf):
+    return subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
+
+def _page_texts(pdf):
+    return _pdf_text(pdf).split("\f")[:-1]
+
+
+def _tagged(pdf):
+    """Is ``pdf`` a tagged PDF in Dutch (as LibreOffice makes it for one letter)?"""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return (bool(document.Root.get("/MarkInfo", {}).get("/Marked", False)) and "/StructTreeRoot" in document.Root
+                and str(document.Root.get("/Lang", "")) == "nl-NL")
+
+
+def _organisation_lines(text):
+    return [line for line in text.splitlines() if line.startswith("Leverancier ")]
+
+
+def test_1000_letters_get_1000_pdfs_each_with_its_own_recipient(example_data):
+    """A list past LibreOffice's ~245-documents-per-run limit, converted as the print file in
+    parts and cut per letter: every PDF is made, tagged, and says exactly its own letter."""
     bundle = render_bundle(many(example_data, 1000), pdf=True)
     assert bundle.pdf_error == "" and bundle.pdf_missing == []
     assert len(bundle.pdfs) == 1000
-    assert bundle.combined_pdf.startswith(b"%PDF")
-    for name, pdf in bundle.pdfs.items():
-        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert list(bundle.pdfs) == [name[: -len(".docx")] + ".pdf" for name in bundle.letters]
+    with pikepdf.open(io.BytesIO(bundle.combined_pdf)) as combined:
+        assert len(combined.pages) == 2000
+    assert _tagged(bundle.combined_pdf)
+    for docx, (name, pdf) in zip(bundle.letters.values(), bundle.pdfs.items()):
+        text = _pdf_text(pdf)
         organisation = name[len("Stimuleringsbrief - "):-len(".pdf")]
-        assert organisation in text, name
-        assert "Met vriendelijke groet," in text
+        assert _organisation_lines(text) == [organisation], name  # 'Leverancier 10' is not 'Leverancier 100'
+        assert text.count("Met vriendelijke groet,") == 1 and text.count("\f") == 2
+        assert pdf_says_what_docx_says(pdf, docx), name
+        assert _tagged(pdf), name
+
+
+def _titles(items):
+    """The bookmarks as (title, [children])."""
+    return [(item.title, _titles(item.children)) for item in items]
+
+
+def _flat(titles):
+    """The bookmark titles in order, whatever their level."""
+    found = []
+    for title, children in titles:
+        found += [title, *_flat(children)]
+    return found
+
+
+def _long(recipient, number):
+    """A recipient whose address block is so long that the letter takes a page more."""
+    return {**copy.deepcopy(recipient), "organisation": f"Leverancier {number:02d} " + "Coöperatieve Vereniging " * 7,
+            "street": "Burgemeester van der Straatlaan " * 6, "city": "Sint-Michielsgestel " * 5}
+
+
+def test_letters_of_different_lengths_each_get_exactly_their_own_pages(example_data):
+    """Letters of two and three pages in one list: each letter's PDF cut from the print file
+    has exactly the pages that converting that letter on its own gives, tagged the same way."""
+    from test_document_accessibility import _structure
+
+    people = example_data["recipients"]
+    example_data["recipients"] = [
+        {**copy.deepcopy(people[0]), "organisation": "Leverancier 00"}, _long(people[1], 1), _long(people[2], 2),
+        {**copy.deepcopy(people[1]), "organisation": "Leverancier 03"}, _long(people[0], 4),
+        {**copy.deepcopy(people[2]), "organisation": "Leverancier 05"}]
+    bundle = render_bundle(parse_answers(example_data, base_dir=BASE), pdf=True)
+    assert bundle.pdf_missing == [] and len(bundle.pdfs) == 6
+    # every letter was found in the print file's PDF: none needed a conversion of its own
+    assert split_print_pdf(bundle.letters, bundle.combined_pdf)[1] == []
+    alone, missing = convert_to_pdf(bundle.letters)  # the way each letter used to be made
+    assert missing == []
+    counts = []
+    for docx_name, docx in bundle.letters.items():
+        name = docx_name[: -len(".docx")] + ".pdf"
+        cut, own = bundle.pdfs[name], alone[name]
+        assert _page_texts(cut) == _page_texts(own), name
+        counts.append(len(_page_texts(cut)))
+        assert pdf_says_what_docx_says(cut, docx)
+        with pikepdf.open(io.BytesIO(cut)) as cut_pdf, pikepdf.open(io.BytesIO(own)) as own_pdf:
+            assert _structure(cut_pdf) == _structure(own_pdf), name
+            with cut_pdf.open_outline() as cut_outline, own_pdf.open_outline() as own_outline:
+                assert _titles(cut_outline.root) == _titles(own_outline.root), name
+        assert _tagged(cut)
+    assert counts[:2] == [2, 3] and set(counts) == {2, 3}  # the long address adds a page
+    assert len(_page_texts(bundle.combined_pdf)) == sum(counts)
+
+
+def test_a_wrong_page_is_refused_and_the_letter_converted_on_its_own(example_data):
+    """The check compares a PDF with its own DOCX: another letter's pages, a page too few or
+    one too many are refused; a print file in which one letter's pages were replaced by the
+    next letter's gives that letter a conversion of its own, never the other's pages."""
+    bundle = render_bundle(many(example_data, 3), pdf=False)
+    names, docx = list(bundle.letters), list(bundle.letters.values())
+    print_pdf = convert_to_pdf({COMBINED_FILENAME: bundle.combined})[0][COMBINED_FILENAME[: -len(".docx")] + ".pdf"]
+    cut, not_found = split_print_pdf(bundle.letters, print_pdf)
+    assert not_found == [] and len(cut) == 3
+    first, second, third = cut.values()
+    assert pdf_says_what_docx_says(second, docx[1])
+    assert not pdf_says_what_docx_says(third, docx[1])  # the next letter: other recipient and salutation
+    assert not pdf_says_what_docx_says(first, docx[1])
+
+    def pages(pdf, numbers):
+        with pikepdf.open(io.BytesIO(pdf)) as source:
+            target = pikepdf.new()
+            for number in numbers:
+                target.pages.append(source.pages[number])
+            out = io.BytesIO()
+            target.save(out)
+            return out.getvalue()
+
+    assert not pdf_says_what_docx_says(pages(second, [0]), docx[1])  # a page too few
+    assert not pdf_says_what_docx_says(pages(print_pdf, [2, 3, 4]), docx[1])  # a page too many
+    tampered = pages(print_pdf, [0, 1, 4, 5, 4, 5])  # letter 2's pages in the place of letter 1's
+    pdfs, alone, missing = letter_pdfs([(bundle.letters, tampered)])
+    assert alone == [names[1]] and missing == []
+    assert list(pdfs) == [name[: -len(".docx")] + ".pdf" for name in names]
+    for name, content, pdf in zip(names, docx, pdfs.values()):
+        assert pdf_says_what_docx_says(pdf, content), name
+        assert _organisation_lines(_pdf_text(pdf)) == [name[len("Stimuleringsbrief - "):-len(".docx")]]
+
+
+def test_text_the_pdf_does_not_give_back_gets_a_conversion_of_its_own(example_data):
+    """Right-to-left text comes out of a PDF in another order, so those letters' pages are
+    not found: they are converted on their own. Emoji, zero-width and combining characters
+    are found as they are. Every letter gets its PDF."""
+    people = example_data["recipients"]
+    names = ["Jansen & Zn. <B.V.>", "שלום עולם", "\u202eRTL-override\u202c", "👨‍👩‍👧 Familiebedrijf",
+             "e\u0301e\u0301n", "zero\u200bwidth"]
+    example_data["recipients"] = [{**copy.deepcopy(people[n % 3]), "organisation": f"Leverancier {n:02d} {name}"}
+                                  for n, name in enumerate(names)]
+    bundle = render_bundle(parse_answers(example_data, base_dir=BASE), pdf=True)
+    assert bundle.pdf_missing == [] and len(bundle.pdfs) == 6
+    not_found = split_print_pdf(bundle.letters, bundle.combined_pdf)[1]
+    assert [name[len("Stimuleringsbrief - Leverancier "):][:2] for name in not_found] == ["01", "02"]
+    for n, pdf in enumerate(bundle.pdfs.values()):
+        assert [line[:len("Leverancier 00")] for line in _organisation_lines(_pdf_text(pdf))] == [f"Leverancier {n:02d}"]
+
+
+def test_without_pdftotext_every_letter_is_converted_on_its_own(example_data, monkeypatch):
+    """A server without poppler: the letters are converted one by one (the pages would take
+    pdfminer.six longer to read), and the check reads a PDF with pdfminer.six."""
+    import shutil
+
+    which = shutil.which
+    monkeypatch.setattr("shutil.which", lambda name: None if name == "pdftotext" else which(name))
+    bundle = render_bundle(many(example_data, 3), pdf=True)
+    assert bundle.pdf_missing == [] and len(bundle.pdfs) == 3 and bundle.combined_pdf.startswith(b"%PDF")
+    for docx, pdf in zip(bundle.letters.values(), bundle.pdfs.values()):
+        assert pdf_says_what_docx_says(pdf, docx) and _tagged(pdf)
+    assert not pdf_says_what_docx_says(bundle.pdfs["Stimuleringsbrief - Leverancier 01.pdf"],
+                                       bundle.letters["Stimuleringsbrief - Leverancier 02.docx"])
+
+
+def test_a_long_list_is_converted_in_parts_and_joined_again(example_data, monkeypatch):
+    """Parts of two letters: the print file's PDF is still one tagged PDF with every page,
+    and every letter is cut from its part."""
+    from test_document_accessibility import _structure
+
+    from docassemble.psobrief import bulk
+
+    monkeypatch.setattr(bulk, "PRINT_PART", 2)
+    bundle = render_bundle(many(example_data, 5), pdf=True)
+    assert bundle.pdf_missing == [] and len(bundle.pdfs) == 5
+    pages = _page_texts(bundle.combined_pdf)
+    assert len(pages) == 10 and _tagged(bundle.combined_pdf)
+    assert [_organisation_lines(page) for page in pages[::2]] == [[f"Leverancier {n:02d}"] for n in range(5)]
+    one_run = convert_to_pdf({COMBINED_FILENAME: bundle.combined})[0][COMBINED_FILENAME[: -len(".docx")] + ".pdf"]
+    assert _page_texts(one_run) == pages
+    with pikepdf.open(io.BytesIO(bundle.combined_pdf)) as joined, pikepdf.open(io.BytesIO(one_run)) as whole:
+        assert _structure(joined) == _structure(whole)  # the same tags as one conversion of the whole file
+        with joined.open_outline() as joined_outline, whole.open_outline() as whole_outline:
+            assert _flat(_titles(joined_outline.root)) == _flat(_titles(whole_outline.root))
+            assert _flat(_titles(joined_outline.root)).count("Ons beroep aan u!") == 5
+    for docx, pdf in zip(bundle.letters.values(), bundle.pdfs.values()):
+        assert pdf_says_what_docx_says(pdf, docx) and _tagged(pdf)
 
 
 def test_a_pdf_that_fails_is_named_and_the_others_kept(example_data, monkeypatch):
