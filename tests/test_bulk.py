@@ -191,8 +191,8 @@ def _organisation_lines(text):
 
 
 def test_1000_letters_get_1000_pdfs_each_with_its_own_recipient(example_data):
-    """A list past LibreOffice's ~245-documents-per-run limit, converted as the print file in
-    parts and cut per letter: every PDF is made, tagged, and says exactly its own letter."""
+    """1,000 letters: the print file converted in 20 parts, joined (2,000 pages) and cut per
+    letter: every PDF is made, tagged, and says exactly its own letter, nothing else."""
     bundle = render_bundle(many(example_data, 1000), pdf=True)
     assert bundle.pdf_error == "" and bundle.pdf_missing == []
     assert len(bundle.pdfs) == 1000
