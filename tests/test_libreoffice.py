@@ -233,3 +233,15 @@ def test_the_setup_script_makes_the_unoserver_venv():
     setup = (ROOT / "scripts" / "setup").read_text()
     assert f'UNOSERVER_VERSION="{result.stdout.strip()}"' in setup
     assert "python3-uno" in setup
+
+
+def test_the_unoserver_in_docassembles_configuration(monkeypatch):
+    """Another docassemble server names one in its configuration (`psobrief unoserver:`); the
+    environment variable wins, and `off` there switches it off."""
+    from docassemble.base import config
+
+    monkeypatch.delenv("PSOBRIEF_UNOSERVER", raising=False)
+    monkeypatch.setitem(config.daconfig, "psobrief unoserver", "127.0.0.1:2003")
+    assert libreoffice.unoserver_address() == ("127.0.0.1", 2003)
+    monkeypatch.setenv("PSOBRIEF_UNOSERVER", "off")
+    assert libreoffice.unoserver_address() is None

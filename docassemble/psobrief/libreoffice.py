@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 ENVIRONMENT = "PSOBRIEF_UNOSERVER"
 CONFIG_KEY = "psobrief unoserver"
 #: Seconds one call may take, including the wait for the conversions ahead of it (unoserver
-#: converts one document at a time and lets the others wait).
-UNOSERVER_TIMEOUT = 120
+#: converts one document at a time and lets the others wait; a letter takes about 0.2 s).
+#: A hung LibreOffice costs a caller this long once, then the rest goes to a fresh soffice.
+UNOSERVER_TIMEOUT = 30
 #: Sets larger than this (a list job in the worker) go to a fresh soffice in batches: per file
 #: that is as fast (about 0.13 s), it uses the other processor core, and it does not keep
 #: the one shared LibreOffice busy while people wait for a preview or their documents.
