@@ -6,14 +6,14 @@ spreadsheet (recipient, salutation, file name) for envelopes or an e-mail merge.
 
 Plain Python, shared by the interview's background task, the offline renderer and the
 benchmark. PDFs: LibreOffice converts the print file (in parts for a long list) and its PDF
-is cut into one tagged PDF per letter, each letter's pages found and checked by their text.
+is cut into one tagged PDF per letter, each letter's pages found and checked by their text
+(conversion: a running unoserver for a few files, else a fresh soffice; see libreoffice.py).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Callable
 
-from . import sources
+from . import libreoffice, sources
 from .answers import Answers
 from .dutch import attention_line, salutation
 from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letters
@@ -187,22 +187,22 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps({"UseTaggedPDF": {"type": "bo
 
 
 def _soffice() -> str:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        raise PdfError("LibreOffice (soffice) is niet gevonden: er zijn geen PDF-bestanden gemaakt.")
-    return soffice
-
-
-def _convert_batch(soffice: str, folder: Path, paths: list[Path], out: Path, timeout: int) -> None:
-    """One LibreOffice run for ``paths``; what it could not make is simply missing from ``out``."""
-    profile = folder.parent / "profile"
-    command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", PDF_FILTER, "--outdir", str(out), *map(str, paths)]
-    env = {**os.environ, "HOME": str(folder.parent)}
     try:
-        subprocess.run(command, capture_output=True, timeout=timeout, env=env)
-    except (subprocess.SubprocessError, OSError):
-        pass  # the files it did not make are retried and then reported
+        return libreoffice.soffice()
+    except libreoffice.LibreOfficeMissing:
+        raise PdfError("LibreOffice (soffice) is niet gevonden: er zijn geen PDF-bestanden gemaakt.") from None
+
+
+def _convert_batch(folder: Path, paths: list[Path], out: Path, timeout: int) -> libreoffice.Conversion:
+    """PDFs of ``paths`` in ``out``: by the running unoserver when one is named, else (and for
+    whatever it did not deliver) by fresh LibreOffice runs of :data:`PDF_BATCH` documents and
+    then one by one; what could not be made is simply missing from ``out``."""
+    try:
+        return libreoffice.make_pdfs(paths, out, home=folder.parent, timeout=timeout, batch=PDF_BATCH,
+                                     soffice_filter=PDF_FILTER)
+    except libreoffice.LibreOfficeMissing:
+        _soffice()  # raises PdfError with the message for users
+        raise
 
 
 def _good_pdf(path: Path) -> bool:
@@ -215,12 +215,13 @@ def _good_pdf(path: Path) -> bool:
 def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> tuple[dict[str, bytes], list[str]]:
     """PDFs of DOCX files (name -> bytes): the PDFs made, and the names of those that failed.
 
-    LibreOffice runs once per :data:`PDF_BATCH` documents; a document whose PDF is missing
-    afterwards is tried once more on its own. A PDF that still fails is named in the
-    second value, never silently left out and never the reason to drop the others.
-    Raises :class:`PdfError` only when LibreOffice is not installed.
+    Small sets go to the running unoserver (:mod:`.libreoffice`) when one is named; the rest,
+    and whatever unoserver did not deliver, go to LibreOffice once per :data:`PDF_BATCH`
+    documents; a document whose PDF is missing afterwards is tried once more on its own.
+    A PDF that still fails is named in the second value, never silently left out and never
+    the reason to drop the others. Raises :class:`PdfError` only when LibreOffice is not
+    installed (and no unoserver made the PDFs).
     """
-    soffice = _soffice()
     with tempfile.TemporaryDirectory(prefix="psobrief-pdf-") as work:
         folder, out = Path(work) / "in", Path(work) / "out"
         folder.mkdir()
@@ -229,12 +230,7 @@ def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> tuple[di
             path = folder / f"{number:05d}.docx"  # plain names: LibreOffice's command line is picky
             path.write_bytes(content)
             names[path] = name
-        paths = list(names)
-        for start in range(0, len(paths), PDF_BATCH):
-            _convert_batch(soffice, folder, paths[start:start + PDF_BATCH], out, timeout)
-        for path in paths:  # a second chance, one by one
-            if not _good_pdf(out / f"{path.stem}.pdf"):
-                _convert_batch(soffice, folder, [path], out, timeout)
+        _convert_batch(folder, list(names), out, timeout)
         result, missing = {}, []
         for path, name in names.items():
             pdf = out / f"{path.stem}.pdf"

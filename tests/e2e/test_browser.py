@@ -91,6 +91,10 @@ def test_a_person_makes_letters(server, browser, artifacts, tmp_path):
     person.press("Doorgaan")
 
     person.heading("Aan wie stuurt u de brief?")
+    # no form of address is chosen beforehand (a hurried person would send "Geachte heer" to a woman)
+    for form in ("De heer", "Mevrouw", "Genderneutraal (voornaam of voorletters en achternaam)"):
+        label = page.locator("label").filter(has_text=re.compile("^" + re.escape(form) + "$")).first
+        playwright.expect(page.locator(f"[id='{label.get_attribute('for')}']")).not_to_be_checked()
     person.fill("Naam van de organisatie", "Groenvoorziening De Boer")
     person.fill("Straat en huisnummer", "Dorpsweg 8")
     person.fill("Postcode", "9711 LM")

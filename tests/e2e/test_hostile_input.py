@@ -200,6 +200,9 @@ def test_hostile_text_in_every_field(server, browser, artifacts, tmp_path):
     page = context.new_page()
     failures: list[str] = []
     page.on("response", lambda r: failures.append(f"HTTP {r.status} {r.url}") if r.status >= 500 else None)
+    # '<script>alert(1)</script>' and '<img src=x onerror=alert(1)>' are typed: a screen that
+    # drew one of them as HTML would run it, and the dialog would show
+    page.on("dialog", lambda d: (failures.append(f"a typed script ran on {page.url}: {d.message!r}"), d.dismiss()))
     person = Person(page, artifacts / "hostile")
     count = len(HOSTILE)
     results = []

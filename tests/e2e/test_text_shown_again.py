@@ -17,7 +17,8 @@ from person import START, Person
 
 NAME = "Tom &copy Jerry & <Zn> \"B.V.\""
 STREET = "&lt;b&gt;weg 1 &#62; &amp;"
-MEASURE = "Wij kopen in bij </textarea><b id=\"ingevoegd\">Tom &copy Jerry</b> &nbsp; en anderen"
+MEASURE = ("Wij kopen in bij </textarea><b id=\"ingevoegd\">Tom &copy Jerry</b> &nbsp; en anderen "
+           "<img src=x onerror=alert(1)>")
 
 
 def test_typed_text_is_drawn_again_as_typed(server, browser, artifacts):
@@ -25,6 +26,7 @@ def test_typed_text_is_drawn_again_as_typed(server, browser, artifacts):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: (errors.append(f"a typed script ran: {dialog.message}"), dialog.dismiss()))
     person = Person(page, artifacts / "shown-again")
     page.goto(server["url"] + START + "?new_session=1")
     person.heading("Stimuleringsbrief voor uw ketenpartners")
