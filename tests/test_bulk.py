@@ -76,6 +76,25 @@ def test_pdf_in_one_libreoffice_run(example_data):
     assert bundle.combined_pdf.startswith(b"%PDF")
 
 
+def test_one_recipient_gets_the_same_bundle_as_a_list(example_data):
+    """One production path: a single recipient's job has the list's shape, annex PDF included."""
+    example_data["recipients"] = example_data["recipients"][:1]
+    bundle = render_bundle(parse_answers(example_data, base_dir=BASE), pdf=True)
+    name = "Stimuleringsbrief - Schoonmaakbedrijf Het Glanzende Pand"
+    assert bundle.items == [{"organisation": "Schoonmaakbedrijf Het Glanzende Pand",
+                             "salutation": "Geachte heer Van den Berg,", "docx": name + ".docx", "pdf": name + ".pdf"}]
+    assert bundle.pdf_missing == [] and bundle.pdf_error == ""
+    letter = " ".join(_pdf_text(bundle.pdfs[name + ".pdf"]).split())
+    assert "Geachte heer Van den Berg," in letter and "Bijlage 1. Socialer inkoopbeleid" in letter  # annex behind it
+    annex = " ".join(_pdf_text(bundle.annex_pdf).split())
+    assert annex.startswith("Bijlage 1. Socialer inkoopbeleid") or "Bijlage 1. Socialer inkoopbeleid" in annex
+    assert "Geachte heer" not in annex
+    assert list(bundle.documents()) == [name + ".docx", "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.docx",
+                                        name + ".pdf", "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.pdf"]
+    names = zipfile.ZipFile(io.BytesIO(bundle.zip_bytes())).namelist()
+    assert "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.pdf" in names
+
+
 def test_pdf_failure_is_reported_not_raised(example_data, monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     bundle = render_bundle(many(example_data, 2), pdf=True)

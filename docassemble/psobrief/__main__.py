@@ -88,35 +88,19 @@ def _render(answers: Answers, args: argparse.Namespace) -> int:
     for notice in answers.notices:
         print(f"Let op: {notice}", file=sys.stderr)
 
-    from .render import render_all  # imports docassemble; needs NLTK_DATA (see README)
+    from .bulk import COMBINED_FILENAME, ZIP_FILENAME, pdf_name, render_bundle  # needs NLTK_DATA (see README)
 
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.bundle:
-        from .bulk import ZIP_FILENAME, render_bundle
-
-        bundle = render_bundle(answers, pdf=args.pdf)
-        path = args.out / ZIP_FILENAME
-        path.write_bytes(bundle.zip_bytes())
-        print(path)
-        return _pdf_report(bundle.pdf_error, bundle.pdf_missing)
-    written = []
-    for filename, content in render_all(answers):
-        path = args.out / filename
-        path.write_bytes(content)
-        written.append(path)
-        print(path)
-    if not args.pdf:
-        return 0
-    from .bulk import PdfError, convert_to_pdf
-
-    try:
-        pdfs, missing = convert_to_pdf({path.name: path.read_bytes() for path in written})
-    except PdfError as error:
-        return _pdf_report(str(error), [])
-    for name, content in pdfs.items():
+    bundle = render_bundle(answers, pdf=args.pdf)  # the interview's own production path
+    files = {ZIP_FILENAME: bundle.zip_bytes()} if args.bundle else bundle.documents()
+    for name, content in files.items():
         (args.out / name).write_bytes(content)
         print(args.out / name)
-    return _pdf_report("", missing)
+    if not args.pdf:
+        return 0
+    # without --bundle the print file is not written, so neither is its PDF missed
+    missing = [name for name in bundle.pdf_missing if args.bundle or name != pdf_name(COMBINED_FILENAME)]
+    return _pdf_report(bundle.pdf_error, missing)
 
 
 def _pdf_report(error: str, missing: list[str]) -> int:

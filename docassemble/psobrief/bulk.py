@@ -44,6 +44,7 @@ __all__ = [
     "pdf_says_what_docx_says",
     "split_print_pdf",
     "PdfError",
+    "pdf_name",
 ]
 
 COMBINED_FILENAME = "Alle brieven om te printen.docx"
@@ -62,13 +63,22 @@ class Bundle:
     """Everything a job produced, as file name -> bytes."""
 
     letters: dict[str, bytes] = field(default_factory=dict)  # one DOCX per recipient, in order
-    pdfs: dict[str, bytes] = field(default_factory=dict)  # the PDF of each DOCX (when converted)
+    pdfs: dict[str, bytes] = field(default_factory=dict)  # the PDF of each letter (when converted)
+    #: one record per recipient, in order: organisation, salutation, docx and pdf (file names)
+    items: list[dict[str, str]] = field(default_factory=list)
     annex: bytes | None = None
+    annex_pdf: bytes | None = None
     combined: bytes = b""
     combined_pdf: bytes | None = None
     overview: bytes = b""
     pdf_error: str = ""  # LibreOffice is missing: no PDF at all
     pdf_missing: list[str] = field(default_factory=list)  # PDFs that could not be made
+
+    def documents(self) -> dict[str, bytes]:
+        """The separate documents: every letter and the annex, then their PDFs (file name -> bytes)."""
+        annex = {ANNEX_FILENAME: self.annex} if self.annex else {}
+        annex_pdf = {pdf_name(ANNEX_FILENAME): self.annex_pdf} if self.annex_pdf else {}
+        return {**self.letters, **annex, **self.pdfs, **annex_pdf}
 
     def zip_bytes(self) -> bytes:
         """The ZIP a user downloads: letters, PDFs, combined file, annex, overview.
@@ -83,11 +93,18 @@ class Bundle:
                 archive.writestr(f"PDF/{name}", content)
             archive.writestr(COMBINED_FILENAME, self.combined)
             if self.combined_pdf:
-                archive.writestr(COMBINED_FILENAME[: -len(".docx")] + ".pdf", self.combined_pdf)
+                archive.writestr(pdf_name(COMBINED_FILENAME), self.combined_pdf)
             if self.annex:
                 archive.writestr(ANNEX_FILENAME, self.annex)
+            if self.annex_pdf:
+                archive.writestr(pdf_name(ANNEX_FILENAME), self.annex_pdf)
             archive.writestr(OVERVIEW_FILENAME, self.overview)
         return out.getvalue()
+
+
+def pdf_name(docx_name: str) -> str:
+    """The PDF's file name beside a DOCX's."""
+    return docx_name[: -len(".docx")] + ".pdf"
 
 
 def _relationships(content: bytes) -> bytes:
@@ -235,9 +252,9 @@ def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> tuple[di
         for path, name in names.items():
             pdf = out / f"{path.stem}.pdf"
             if _good_pdf(pdf):
-                result[name[: -len(".docx")] + ".pdf"] = pdf.read_bytes()
+                result[pdf_name(name)] = pdf.read_bytes()
             else:
-                missing.append(name[: -len(".docx")] + ".pdf")
+                missing.append(pdf_name(name))
         return result, missing
 
 
@@ -542,11 +559,11 @@ def split_print_pdf(letters: dict[str, bytes], pdf: bytes) -> tuple[dict[str, by
         if found is None:
             continue
         try:
-            pdfs[name[: -len(".docx")] + ".pdf"] = _assemble([(source, found)])
+            pdfs[pdf_name(name)] = _assemble([(source, found)])
         except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError):
             continue  # converted on its own instead
         start = found.stop
-    return pdfs, [name for name in letters if name[: -len(".docx")] + ".pdf" not in pdfs]
+    return pdfs, [name for name in letters if pdf_name(name) not in pdfs]
 
 
 def letter_pdfs(parts: list[tuple[dict[str, bytes], bytes | None]]) -> tuple[dict[str, bytes], list[str], list[str]]:
@@ -565,7 +582,7 @@ def letter_pdfs(parts: list[tuple[dict[str, bytes], bytes | None]]) -> tuple[dic
         alone.update((name, letters[name]) for name in not_found)
     if alone:
         pdfs.update(convert_to_pdf(alone)[0])
-    order = [name[: -len(".docx")] + ".pdf" for letters, _ in parts for name in letters]
+    order = [pdf_name(name) for letters, _ in parts for name in letters]
     return {name: pdfs[name] for name in order if name in pdfs}, list(alone), [
         name for name in order if name not in pdfs]
 
@@ -582,9 +599,11 @@ def _list_pdfs(bundle: Bundle) -> None:
     when a part could not be made. Without poppler's pdftotext (reading the pages with
     pdfminer.six takes 60 ms a page) every letter is converted on its own, as before.
     """
+    annex = {ANNEX_FILENAME: bundle.annex} if bundle.annex else {}
     if not shutil.which("pdftotext"):  # pdfminer.six reads 2,000 pages slower than LibreOffice converts 1,000 letters
-        converted, bundle.pdf_missing = convert_to_pdf({**bundle.letters, COMBINED_FILENAME: bundle.combined})
-        bundle.combined_pdf = converted.pop(COMBINED_FILENAME[: -len(".docx")] + ".pdf", None)
+        converted, bundle.pdf_missing = convert_to_pdf({**bundle.letters, COMBINED_FILENAME: bundle.combined, **annex})
+        bundle.combined_pdf = converted.pop(pdf_name(COMBINED_FILENAME), None)
+        bundle.annex_pdf = converted.pop(pdf_name(ANNEX_FILENAME), None)
         bundle.pdfs = converted
         return
     names = list(bundle.letters)
@@ -592,9 +611,13 @@ def _list_pdfs(bundle: Bundle) -> None:
               for start in range(0, len(names), PRINT_PART)]
     documents = {f"deel {number:03d}.docx": bundle.combined if len(chunks) == 1 else combine_docx(list(chunk.values()))
                  for number, chunk in enumerate(chunks)}
-    converted, _ = convert_to_pdf(documents)
-    part_pdfs = [converted.get(name[: -len(".docx")] + ".pdf") for name in documents]
+    converted, _ = convert_to_pdf({**documents, **annex})  # the annex in the same LibreOffice call
+    part_pdfs = [converted.get(pdf_name(name)) for name in documents]
     bundle.pdfs, _, bundle.pdf_missing = letter_pdfs(list(zip(chunks, part_pdfs)))
+    if annex:
+        bundle.annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
+        if bundle.annex_pdf is None:
+            bundle.pdf_missing.append(pdf_name(ANNEX_FILENAME))
     if len(part_pdfs) == 1:
         bundle.combined_pdf = part_pdfs[0]
     elif None not in part_pdfs:
@@ -606,12 +629,17 @@ def _list_pdfs(bundle: Bundle) -> None:
         except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError):
             pass
     if bundle.combined_pdf is None:
-        bundle.pdf_missing.append(COMBINED_FILENAME[: -len(".docx")] + ".pdf")
+        bundle.pdf_missing.append(pdf_name(COMBINED_FILENAME))
 
 
 def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None = None) -> Bundle:
-    """Render every letter of ``answers`` and assemble the bundle.
+    """Every document of a job, for one recipient or five thousand: the one production path.
 
+    The interview (one recipient or a short list, in the web process), its background task
+    (a long list) and the command line all call this and get the same :class:`Bundle`:
+    the letters with one record per recipient, the annex, the print file, the overview and,
+    with ``pdf``, the PDFs of letters, annex and print file (missing ones named in
+    ``pdf_missing``, never left out silently).
     ``progress(done, total, stage)`` is called after each letter and at each stage.
     """
     report = progress or (lambda done, total, stage: None)
@@ -625,6 +653,8 @@ def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None 
         name = letter_filename(recipient, taken)
         bundle.letters[name] = next(letters)
         text = salutation(recipient.contact, default_unknown)
+        bundle.items.append({"organisation": recipient.organisation, "salutation": text, "docx": name,
+                             "pdf": pdf_name(name)})
         overview.append({
             "Organisatie": recipient.organisation, "T.a.v.": attention_line(recipient.contact)[len("T.a.v. "):],
             "Straat en huisnummer": recipient.street, "Postcode": recipient.postcode, "Plaats": recipient.city,

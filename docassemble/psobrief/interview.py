@@ -31,14 +31,13 @@ from docassemble.base.util import (
     log,
     user_info,
     validation_error,
-    zip_file,
 )
 
 from . import fields, images, profiles, sources
 from .answers import Answers, AnswersError, parse_answers, recipient_dict
 from .dutch import FORMS_OF_ADDRESS, Person, attention_line, count_of, long_date, salutation
 from .fields import parse_date
-from .bulk import (COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, PdfError, convert_to_pdf, first_page_png,
+from .bulk import (COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, first_page_png, pdf_name,
                    render_bundle)
 from .exchange import MAX_PACKAGE_BYTES, export_answers, image_filename, read_answers, unpack
 from .render import ANNEX_FILENAME, render_all
@@ -416,35 +415,27 @@ def make_documents(documents: Any, data: dict[str, Any]) -> None:
     documents.fingerprint = answers_fingerprint(data)
 
 
-def _pdf_name(docx_name: str) -> str:
-    return docx_name[: -len(".docx")] + ".pdf"
-
-
 def _build(documents: Any, answers: Any) -> None:
-    """The letters and the annex, and their PDFs in one LibreOffice run (as for a list)."""
-    files = dict(render_all(answers))  # letters in the recipients' order, then the annex
-    try:
-        pdfs, missing = convert_to_pdf(files)
-    except PdfError as error:  # no LibreOffice on this server: the DOCX files only
-        log(f"psobrief: {error}")
-        pdfs, missing = {}, [_pdf_name(name) for name in files]
-    docx = {name: _stored_file(name, content) for name, content in files.items()}
-    pdf = {name: _stored_file(name, content) for name, content in pdfs.items()}
-    default_unknown = sources.unknown_salutations()[0]
+    """The job's files (:func:`.bulk.render_bundle`, as for a list), stored for the download screen."""
+    bundle = render_bundle(answers, pdf=True)
+    if bundle.pdf_error:  # no LibreOffice on this server: the DOCX files only
+        log(f"psobrief: {bundle.pdf_error}")
+    docx = {name: _stored_file(name, content) for name, content in bundle.letters.items()}
+    pdf = {name: _stored_file(name, content) for name, content in bundle.pdfs.items()}
     documents.items = [
-        {
-            "organisation": recipient.organisation,
-            "salutation": salutation(recipient.contact, default_unknown),
-            "docx": docx[name],
-            "pdf": pdf.get(_pdf_name(name)),
-        }
-        for recipient, name in zip(answers.recipients, files)
+        {"organisation": item["organisation"], "salutation": item["salutation"], "docx": docx[item["docx"]],
+         "pdf": pdf.get(item["pdf"])}
+        for item in bundle.items
     ]
-    documents.annex_docx = docx.get(ANNEX_FILENAME) if answers.annex.include else None
-    documents.annex_pdf = pdf.get(_pdf_name(ANNEX_FILENAME)) if answers.annex.include else None
-    every_file = list(docx.values()) + list(pdf.values())
-    documents.zip = zip_file(every_file, filename="Stimuleringsbrieven.zip") if len(documents.items) > 1 else None
-    documents.pdf_missing = missing
+    documents.annex_docx = _stored_file(ANNEX_FILENAME, bundle.annex) if bundle.annex else None
+    documents.annex_pdf = (_stored_file(pdf_name(ANNEX_FILENAME), bundle.annex_pdf)
+                           if bundle.annex_pdf else None)
+    documents.zip = _stored_file(ZIP_FILENAME, bundle.zip_bytes()) if len(bundle.items) > 1 else None
+    if bundle.pdf_error:
+        documents.pdf_missing = [item["pdf"] for item in bundle.items] + (
+            [pdf_name(ANNEX_FILENAME)] if bundle.annex else [])
+    else:  # the print file's PDF is in the ZIP only: not named on this screen
+        documents.pdf_missing = [name for name in bundle.pdf_missing if name != pdf_name(COMBINED_FILENAME)]
 
 
 def letter_preview(data: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -670,9 +661,11 @@ def run_bulk_job(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
         files = {"zip": (ZIP_FILENAME, bundle.zip_bytes()), "combined": (COMBINED_FILENAME, bundle.combined),
                  "overview": (OVERVIEW_FILENAME, bundle.overview)}
         if bundle.combined_pdf:
-            files["combined_pdf"] = (COMBINED_FILENAME[: -len(".docx")] + ".pdf", bundle.combined_pdf)
+            files["combined_pdf"] = (pdf_name(COMBINED_FILENAME), bundle.combined_pdf)
         if bundle.annex:
             files["annex"] = (ANNEX_FILENAME, bundle.annex)
+        if bundle.annex_pdf:
+            files["annex_pdf"] = (pdf_name(ANNEX_FILENAME), bundle.annex_pdf)
         stored = {}
         for role, (name, content) in files.items():
             the_file = _stored_file(name, content)

@@ -167,7 +167,14 @@ def test_three_recipients_tussenvoegsels_and_unknown_person(api, tmp_path):
     import zipfile
 
     names = sorted(zipfile.ZipFile(io.BytesIO(api.file(zip_info["number"]))).namelist())
-    assert names == sorted(list(docx) + list(pdf))
+    # the same ZIP as for a list (one production path): letters, their PDFs, annex, print file, overview
+    annex = "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder"
+    letters = [name for name in docx if name.startswith("Stimuleringsbrief")]
+    assert len(letters) == 3
+    assert names == sorted([f"Brieven/{name}" for name in letters]
+                           + [f"PDF/{name[:-len('.docx')]}.pdf" for name in letters]
+                           + [annex + ".docx", annex + ".pdf", "Alle brieven om te printen.docx",
+                              "Alle brieven om te printen.pdf", "Overzicht ketenpartners.xlsx"])
     check_against_offline(docx, answers, tmp_path)
 
 
