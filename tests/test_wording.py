@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from docassemble.psobrief import fields, interview
+from docassemble.psobrief import fields, interview, screens
 from docassemble.psobrief.dutch import count_of
 from docassemble.psobrief.spreadsheet import read_recipients
 
@@ -54,8 +54,8 @@ def test_one_missing_pdf_is_singular():
 
 
 def test_more_messages_are_counted():
-    assert "En nog 1 andere melding." in interview._items("Let op:", ["x", "y"], 1, "alert-warning")
-    assert "En nog 2 andere meldingen." in interview._items("Let op:", ["x", "y", "z"], 1, "alert-warning")
+    assert "En nog 1 andere melding." in screens._items("Let op:", ["x", "y"], 1, "alert-warning")
+    assert "En nog 2 andere meldingen." in screens._items("Let op:", ["x", "y", "z"], 1, "alert-warning")
     shown = interview.SHOWN_PROBLEMS
     assert interview._problems_message(["p"] * (shown + 1)).endswith("En nog 1 andere melding.")
     assert interview._problems_message(["p"] * (shown + 3)).endswith("En nog 3 andere meldingen.")

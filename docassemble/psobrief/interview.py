@@ -2,7 +2,9 @@
 
 The interview gathers its answers in docassemble objects; :func:`collect_answers`
 turns them into the answers format (the same dict the offline renderer reads), and
-:func:`build_documents` renders every document through :mod:`.render`.
+:func:`make_documents` makes every file through :func:`.bulk.render_bundle`, the one
+production path. The screens' HTML is in :mod:`.screens`, the background job in :mod:`.jobs`;
+their names are listed here too, because the interview's ``modules:`` imports this module.
 """
 
 from __future__ import annotations
@@ -11,10 +13,7 @@ import datetime
 import hashlib
 import html
 import json
-import re
 import tempfile
-import threading
-import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,6 @@ from docassemble.base.util import (
     DAStore,
     DAFile,
     DAFileList,
-    DARedis,
     DAValidationError,
     interview_url,
     log,
@@ -37,11 +35,15 @@ from . import fields, images, profiles, sources
 from .answers import Answers, AnswersError, parse_answers, recipient_dict
 from .dutch import FORMS_OF_ADDRESS, Person, attention_line, count_of, long_date, salutation
 from .fields import parse_date
-from .bulk import (COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, first_page_png, pdf_name,
+from .bulk import (COMBINED_FILENAME, ZIP_FILENAME, first_page_png, pdf_name,
                    render_bundle)
 from .exchange import MAX_PACKAGE_BYTES, export_answers, image_filename, read_answers, unpack
 from .render import ANNEX_FILENAME, render_all
-from .spreadsheet import SheetResult, preview_rows, read_recipients, template_csv, template_workbook
+from .spreadsheet import SheetResult, read_recipients, template_csv, template_workbook
+# the screens' HTML and the background job: their own modules, named here for the interview
+from .jobs import bulk_files, bulk_job_lost, progress_key, run_bulk_job, start_progress, stored_file
+from .screens import (SHOWN_PROBLEMS, bulk_progress_html, documents_table, download_links, missing_pdfs_html,
+                      notices_html, preview_html, problems_html, sheet_check_html, shown)
 
 __all__ = [
     "field_check",
@@ -98,10 +100,6 @@ __all__ = [
 
 #: Above this many recipients the letters are made by a background task with progress.
 BULK_THRESHOLD = 10
-#: How many rows of a spreadsheet the check screen shows (all are used).
-PREVIEW_ROWS = 200
-#: How many problems the check screen lists (all are counted).
-SHOWN_PROBLEMS = 30
 
 #: The radio value that means "I type my own subject line".
 OWN_SUBJECT = "eigen"
@@ -189,35 +187,6 @@ def start_url() -> str:
     return url.split("?")[0]
 
 
-def shown(text: Any) -> str:
-    """User text for a screen, shown literally: no HTML, no Markdown, no table breaks."""
-    escaped = html.escape(str(text), quote=False)
-    return re.sub(r"([\\`*_\[\]#])", r"\\\1", escaped).replace("|", "&#124;")
-
-
-def download_links(docx: DAFile, pdf: DAFile | None) -> str:
-    """Links to a document's DOCX and PDF, each named by its file name."""
-    links = [docx] + ([pdf] if pdf is not None else [])
-    return "<br>".join(
-        f'<a href="{html.escape(f.url_for(attachment=True))}">{html.escape(f.filename)}</a>' for f in links
-    )
-
-
-def documents_table(documents: Any) -> str:
-    """An accessible HTML table: per recipient the salutation used and the download links."""
-    rows = "".join(
-        f'<tr><th scope="row">{html.escape(item["organisation"])}</th>'
-        f'<td>{html.escape(item["salutation"])}</td>'
-        f'<td>{download_links(item["docx"], item["pdf"])}</td></tr>'
-        for item in documents.items
-    )
-    return (
-        '<table class="table psobrief-documents"><caption>Brieven per ketenpartner</caption>'
-        '<thead><tr><th scope="col">Ketenpartner</th><th scope="col">Aanhef</th>'
-        f'<th scope="col">Documenten</th></tr></thead><tbody>{rows}</tbody></table>'
-    )
-
-
 def _value(obj: Any, name: str) -> Any:
     """An attribute the user answered, or "" when the screen did not ask it."""
     return getattr(obj, name) if hasattr(obj, name) else ""
@@ -298,7 +267,7 @@ def print_image(upload: Any, role: str, field: str) -> DAFile | None:
         _refuse(str(problem), field=field)
     except OSError:
         _refuse("Het bestand kon niet worden gelezen. Kies het nog eens.", field=field)
-    return _stored_file(f"{role}.{extension}", content)
+    return stored_file(f"{role}.{extension}", content)
 
 
 def collect_answers(sender: Any, letter: Any, annex: Any, recipients: Any) -> dict[str, Any]:
@@ -365,16 +334,6 @@ def answers_fingerprint(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def _stored_file(name: str, content: bytes) -> DAFile:
-    """A new file in docassemble's storage (works on multi-server set-ups too)."""
-    the_file = DAFile()
-    the_file.set_random_instance_name()
-    the_file.initialize(filename=name)
-    the_file.write(content, binary=True)
-    the_file.commit()
-    return the_file
-
-
 def answers_report(data: dict[str, Any]) -> dict[str, list[str]]:
     """What the answers contract says of the interview's answers: problems and notices.
 
@@ -420,17 +379,17 @@ def _build(documents: Any, answers: Any) -> None:
     bundle = render_bundle(answers, pdf=True)
     if bundle.pdf_error:  # no LibreOffice on this server: the DOCX files only
         log(f"psobrief: {bundle.pdf_error}")
-    docx = {name: _stored_file(name, content) for name, content in bundle.letters.items()}
-    pdf = {name: _stored_file(name, content) for name, content in bundle.pdfs.items()}
+    docx = {name: stored_file(name, content) for name, content in bundle.letters.items()}
+    pdf = {name: stored_file(name, content) for name, content in bundle.pdfs.items()}
     documents.items = [
         {"organisation": item["organisation"], "salutation": item["salutation"], "docx": docx[item["docx"]],
          "pdf": pdf.get(item["pdf"])}
         for item in bundle.items
     ]
-    documents.annex_docx = _stored_file(ANNEX_FILENAME, bundle.annex) if bundle.annex else None
-    documents.annex_pdf = (_stored_file(pdf_name(ANNEX_FILENAME), bundle.annex_pdf)
+    documents.annex_docx = stored_file(ANNEX_FILENAME, bundle.annex) if bundle.annex else None
+    documents.annex_pdf = (stored_file(pdf_name(ANNEX_FILENAME), bundle.annex_pdf)
                            if bundle.annex_pdf else None)
-    documents.zip = _stored_file(ZIP_FILENAME, bundle.zip_bytes()) if len(bundle.items) > 1 else None
+    documents.zip = stored_file(ZIP_FILENAME, bundle.zip_bytes()) if len(bundle.items) > 1 else None
     if bundle.pdf_error:
         documents.pdf_missing = [item["pdf"] for item in bundle.items] + (
             [pdf_name(ANNEX_FILENAME)] if bundle.annex else [])
@@ -459,19 +418,11 @@ def letter_preview(data: dict[str, Any], previous: dict[str, Any] | None = None)
         return result
     if png:
         recipient = answers.recipients[0]
-        result["image"] = _stored_file("Voorbeeld eerste brief.png", png)
+        result["image"] = stored_file("Voorbeeld eerste brief.png", png)
         result["alt"] = (f"Voorbeeld van de eerste pagina van de brief aan {recipient.organisation}: briefhoofd van "
                          f"{answers.sender.name}, het adres, de datum, 'Betreft: {answers.letter.subject}' en de "
                          f"aanhef '{salutation(recipient.contact, sources.unknown_salutations()[0])}'.")
     return result
-
-
-def preview_html(preview: dict[str, Any] | None) -> str:
-    """The preview picture with its alternative text, or nothing when there is none."""
-    if not preview or not preview.get("image"):
-        return ""
-    return (f'<img class="psobrief-preview img-fluid border" src="{html.escape(preview["image"].url_for())}" '
-            f'alt="{html.escape(preview["alt"])}" width="600">')
 
 
 # ---------------------------------------------------------------- spreadsheets
@@ -482,7 +433,7 @@ def example_sheet_files() -> dict[str, DAFile]:
     files = {}
     for name, content in (("Ketenpartners-voorbeeld.xlsx", template_workbook()),
                           ("Ketenpartners-voorbeeld.csv", template_csv())):
-        files[name.rsplit(".", 1)[1]] = _stored_file(name, content)
+        files[name.rsplit(".", 1)[1]] = stored_file(name, content)
     return files
 
 
@@ -491,67 +442,6 @@ def read_uploaded_sheet(upload: Any) -> SheetResult:
     the_file = upload[0] if isinstance(upload, DAFileList) else upload
     with open(the_file.path(), "rb") as handle:
         return read_recipients(handle.read(), the_file.filename)
-
-
-def _items(title: str, texts: list[str], limit: int, css: str) -> str:
-    shown_texts = "".join(f"<li>{html.escape(text)}</li>" for text in texts[:limit])
-    more = (f"<p>En nog {count_of(len(texts) - limit, 'andere melding', 'andere meldingen')}.</p>"
-            if len(texts) > limit else "")
-    return (f'<div class="alert {css} psobrief-list" role="alert" tabindex="0"><p><strong>{title}</strong></p>'
-            f"<ul>{shown_texts}</ul>{more}</div>")
-
-
-def problems_html(problems: list[str]) -> str:
-    """The answers that break a rule, as a list a screen reader announces."""
-    return _items("Dit moet worden aangepast:", problems, len(problems), "alert-danger")
-
-
-def missing_pdfs_html(names: list[str]) -> str:
-    """The PDFs that could not be made, by name (never hidden)."""
-    if not names:
-        return ""
-    return _items(f"Van {count_of(len(names), 'document', 'documenten')} kon geen PDF worden gemaakt. "
-                  "De Word-bestanden zijn wel compleet. Probeer het later opnieuw via uw antwoorden.",
-                  names, SHOWN_PROBLEMS, "alert-warning")
-
-
-def notices_html(notices: list[str]) -> str:
-    """What was changed in the answers without being a problem (or nothing)."""
-    if not notices:
-        return ""
-    return _items("Let op:", notices, SHOWN_PROBLEMS, "alert-warning")
-
-
-def sheet_check_html(sheet: SheetResult) -> str:
-    """The check screen: problems, warnings, and a table of who gets which salutation."""
-    parts = []
-    if sheet.problems:
-        parts.append(_items(f"De spreadsheet heeft {count_of(len(sheet.problems), 'fout', 'fouten')}. Verbeter de"
-                            " spreadsheet en upload die opnieuw. Of ga verder met de rijen zonder fouten en vul de"
-                            " overige ketenpartners daarna zelf in.",
-                            sheet.problems, SHOWN_PROBLEMS, "alert-danger"))
-    if sheet.warnings:
-        parts.append(_items("Controleer dit:", sheet.warnings, SHOWN_PROBLEMS, "alert-warning"))
-    if sheet.ignored_columns:
-        names = ", ".join(html.escape(name) for name in sheet.ignored_columns)
-        parts.append(f"<p>Deze kolommen zijn niet gebruikt: {names}.</p>")
-    rows = preview_rows(sheet)
-    if rows:
-        body = "".join(
-            f'<tr><td>{row["row"]}</td><th scope="row">{html.escape(row["organisation"])}</th>'
-            f'<td>{html.escape(row["address"])}</td><td>{html.escape(row["salutation"])}</td></tr>'
-            for row in rows[:PREVIEW_ROWS]
-        )
-        more = (f"<p>De eerste {PREVIEW_ROWS} van {len(rows)} ketenpartners staan hierboven; "
-                "ze worden allemaal gebruikt.</p>"
-                if len(rows) > PREVIEW_ROWS else "")
-        parts.append(
-            '<table class="table table-sm psobrief-sheet">'
-            f'<caption>{count_of(len(rows), "ketenpartner", "ketenpartners")} gelezen</caption>'
-            '<thead><tr><th scope="col">Rij</th><th scope="col">Organisatie</th><th scope="col">Adres</th>'
-            f'<th scope="col">Aanhef</th></tr></thead><tbody>{body}</tbody></table>{more}'
-        )
-    return "\n".join(parts)
 
 
 def fill_recipients(recipients: Any, sheet: SheetResult) -> None:
@@ -581,115 +471,6 @@ def bulk_wanted(source: str, recipients: Any) -> bool:
     return source == "spreadsheet" or len(recipients) > BULK_THRESHOLD
 
 
-def progress_key() -> str:
-    return f"psobrief:progress:{user_info().session}"
-
-
-#: A running list job renews its heartbeat (a Redis key beside its progress) this often ...
-HEARTBEAT_SECONDS = 5
-#: ... and the key lives this long: a job that stopped renewing it was ended by a restart.
-HEARTBEAT_TTL = 45
-
-
-def start_progress(key: str) -> None:
-    """A new list job: its progress starts at "wachten" and it has no heartbeat yet."""
-    redis = DARedis()
-    redis.delete(key + ":alive")
-    redis.set(key, json.dumps({"done": 0, "total": 0, "stage": "wachten"}), ex=24 * 3600)
-
-
-def bulk_job_lost(key: str) -> bool:
-    """True when the job had started and its heartbeat stopped: its worker was stopped or restarted.
-
-    docassemble (celery) forgets a task whose worker ends in the middle of it: the task stays
-    "not ready" for ever. The interview then starts the job again (see psobrief_documents.yml).
-    A job still waiting in the queue ("wachten") is not lost: a restarted worker takes it.
-    """
-    redis = DARedis()
-    raw = redis.get(key)
-    if not raw or json.loads(raw).get("stage") == "wachten":
-        return False
-    return not redis.get(key + ":alive")
-
-
-def bulk_progress_html(key: str) -> str:
-    """The waiting screen's progress bar, from what the background task wrote to Redis."""
-    raw = DARedis().get(key)
-    state = json.loads(raw) if raw else {"done": 0, "total": 0, "stage": "wachten"}
-    total = max(state["total"], 1)
-    percent = int(100 * state["done"] / total)
-    label = {
-        "wachten": "De taak staat klaar om te beginnen.",
-        "brieven": f"Brief {state['done']} van {state['total']} is gemaakt.",
-        "verzamelbestand": "Het verzamelbestand om te printen wordt gemaakt.",
-        "pdf": "De PDF-bestanden worden gemaakt.",
-        "klaar": "Klaar: de downloads worden klaargezet.",
-    }.get(state["stage"], "Bezig…")
-    return (
-        f'<div class="progress mb-2" role="progressbar" aria-label="Voortgang" aria-valuenow="{percent}" '
-        'aria-valuemin="0" aria-valuemax="100">'
-        f'<div class="progress-bar" style="width: {percent}%">{percent}%</div></div>'
-        f'<p aria-live="polite">{html.escape(label)}</p>'
-    )
-
-
-def run_bulk_job(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
-    """The background task: render the bundle, store its files, return their numbers.
-
-    While it runs it renews a heartbeat (see :func:`bulk_job_lost`), first before it reports
-    that it started, so a job that reports progress always has a heartbeat.
-    """
-    redis = DARedis()
-
-    def report(done: int, total: int, stage: str) -> None:
-        redis.set(key, json.dumps({"done": done, "total": total, "stage": stage}), ex=24 * 3600)
-
-    def beat() -> None:
-        redis.set(key + ":alive", str(time.time()), ex=HEARTBEAT_TTL)
-
-    def heartbeat() -> None:
-        while not finished.wait(HEARTBEAT_SECONDS):
-            beat()
-
-    finished = threading.Event()
-    beat()
-    threading.Thread(target=heartbeat, name="psobrief-heartbeat", daemon=True).start()
-    try:
-        report(0, len(data.get("recipients") or []), "brieven")
-        answers = parse_answers(data)
-        bundle = render_bundle(answers, pdf=True, progress=report)
-        files = {"zip": (ZIP_FILENAME, bundle.zip_bytes()), "combined": (COMBINED_FILENAME, bundle.combined),
-                 "overview": (OVERVIEW_FILENAME, bundle.overview)}
-        if bundle.combined_pdf:
-            files["combined_pdf"] = (pdf_name(COMBINED_FILENAME), bundle.combined_pdf)
-        if bundle.annex:
-            files["annex"] = (ANNEX_FILENAME, bundle.annex)
-        if bundle.annex_pdf:
-            files["annex_pdf"] = (pdf_name(ANNEX_FILENAME), bundle.annex_pdf)
-        stored = {}
-        for role, (name, content) in files.items():
-            the_file = _stored_file(name, content)
-            stored[role] = {"number": the_file.number, "filename": the_file.filename,
-                            "extension": the_file.extension, "mimetype": the_file.mimetype}
-        stored["summary"] = {"letters": len(bundle.letters), "pdfs": len(bundle.pdfs),
-                             "pdf_error": bundle.pdf_error, "pdf_missing": bundle.pdf_missing,
-                             "notices": answers.notices}
-        return stored
-    finally:
-        finished.set()
-
-
-def bulk_files(stored: dict[str, dict[str, Any]]) -> dict[str, DAFile]:
-    """The task's stored files as DAFile objects for the download screen."""
-    files = {}
-    for role, info in stored.items():
-        if role == "summary":
-            continue
-        the_file = DAFile()
-        the_file.set_random_instance_name()
-        the_file.initialize(**info)
-        files[role] = the_file
-    return files
 
 
 # ---------------------------------------------------------------- saved answers (ZIP)
@@ -705,7 +486,7 @@ _IMPORTED_IMAGES = {"logo": "sender.logo", "signature": "sender.signatory.signat
 def answers_zip_file(data: dict[str, Any]) -> DAFile | None:
     """The answers as a ZIP to save and upload again (see :mod:`.exchange`); None if it cannot be made."""
     try:
-        return _stored_file(EXPORT_FILENAME, export_answers(data))
+        return stored_file(EXPORT_FILENAME, export_answers(data))
     except Exception as error:  # never a stack trace on the download screen; the documents are there
         log(f"psobrief: saving the answers failed: {error.__class__.__name__}: {error}")
         return None
@@ -747,7 +528,7 @@ def _imported_image(role: str, path: Path | None, field: str) -> tuple[DAFileLis
         return None, None
     content = path.read_bytes()
     upload = DAFileList(_IMPORTED_IMAGES[role], auto_gather=False, gathered=True,
-                        elements=[_stored_file(image_filename(role, content), content)])
+                        elements=[stored_file(image_filename(role, content), content)])
     return upload, print_image(upload, role, field)
 
 
