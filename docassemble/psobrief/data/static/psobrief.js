@@ -160,6 +160,25 @@
       if (popover) { popover.hide(); }
     });
   });
+  /* "Link kopiëren" on the download screen: copy the share link and say so (a delegated
+   * handler: docassemble draws screens again without loading the page). */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("#psobrief-copy-button") : null;
+    if (!button) { return; }
+    var field = document.getElementById("psobrief-share-link");
+    var status = document.getElementById("psobrief-copy-status");
+    var done = function () {
+      button.textContent = button.getAttribute("data-copied");
+      if (status) { status.textContent = "De link is gekopieerd."; }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done);
+    } else {
+      field.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
   function start() {
     repair();
     new MutationObserver(repair).observe(document.body, {
