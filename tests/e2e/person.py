@@ -67,6 +67,12 @@ def answer_until_recipients(person, *, organisation="Bouwbedrijf De Vries & Zone
     person.fill("E-mailadres voor kopieën van PSO-Certificaten", "inkoop@devries-bouw.nl")
     person.fill("KvK-nummer", "30123456")
     person.press("Doorgaan")
+    answer_until_annex(person, level=level)
+    person.press("Doorgaan")
+
+
+def answer_until_annex(person, *, level="PSO-Trede 2"):
+    """From the PSO-status screen to the annex screen, with plain, valid answers."""
     person.heading("De PSO-status")
     person.choose(level)
     person.choose("Nee")
@@ -82,4 +88,21 @@ def answer_until_recipients(person, *, organisation="Bouwbedrijf De Vries & Zone
     person.fill("Datum", "25-11-2026")
     person.press("Doorgaan")
     person.heading("De bijlage over uw inkoopbeleid")
+
+
+def one_recipient_until_review(person, *, organisation, street, postcode, city):
+    """One recipient typed in, without a contact person ("Geachte relatie,"), to the review screen."""
+    person.heading("Hoe wilt u de ketenpartners invoeren?")
+    person.choose("Eén voor één in deze vragenlijst")
     person.press("Doorgaan")
+    person.heading("Aan wie stuurt u de brief?")
+    person.fill("Naam van de organisatie", organisation)
+    person.fill("Straat en huisnummer", street)
+    person.fill("Postcode", postcode)
+    person.fill("Plaats", city)
+    person.choose("Geen contactpersoon bekend")
+    person.choose("Geachte relatie,")
+    person.press("Doorgaan")
+    person.heading("Nog een ketenpartner?")
+    person.press("Nee, ga verder")
+    person.heading("Controleer uw antwoorden")

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import playwright.sync_api as playwright
 from conftest import docx_lines
-from person import START, Person
+from person import START, Person, answer_until_annex, one_recipient_until_review
 
 NAME = "Tom &copy Jerry & <Zn> \"B.V.\""
 STREET = "&lt;b&gt;weg 1 &#62; &amp;"
@@ -52,37 +52,11 @@ def test_typed_text_is_drawn_again_as_typed(server, browser, artifacts):
     person.fill("Postcode", "3511 AB")
     person.press("Doorgaan")
 
-    person.heading("De PSO-status")
-    person.choose("PSO-Trede 2")
-    person.choose("Nee")
-    person.press("Doorgaan")
-    person.heading("Wie ondertekent de brief?")
-    person.fill("Naam", "Anna de Vries")
-    person.fill("Functie", "Directeur")
-    person.press("Doorgaan")
-    person.heading("Het onderwerp van de brief")
-    person.choose("Socialer inkopen wordt belangrijker!")
-    person.press("Doorgaan")
-    person.heading("Plaats, datum en kenmerk")
-    person.fill("Datum", "25-11-2026")
-    person.press("Doorgaan")
-    person.heading("De bijlage over uw inkoopbeleid")
+    answer_until_annex(person)
     person.fill("Eigen maatregelen (één per regel, optioneel)", MEASURE)
     person.press("Doorgaan")
-    person.heading("Hoe wilt u de ketenpartners invoeren?")
-    person.choose("Eén voor één in deze vragenlijst")
-    person.press("Doorgaan")
-    person.heading("Aan wie stuurt u de brief?")
-    person.fill("Naam van de organisatie", "Groen B.V.")
-    person.fill("Straat en huisnummer", "Dorpsweg 8")
-    person.fill("Postcode", "9711 LM")
-    person.fill("Plaats", "Groningen")
-    person.choose("Geen contactpersoon bekend")
-    person.choose("Geachte relatie,")
-    person.press("Doorgaan")
-    person.heading("Nog een ketenpartner?")
-    person.press("Nee, ga verder")
-    person.heading("Controleer uw antwoorden")
+    one_recipient_until_review(person, organisation="Groen B.V.", street="Dorpsweg 8", postcode="9711 LM",
+                               city="Groningen")
 
     # 2. drawn again after "Wijzigen": the saved text, in a text box and in a text area
     page.locator(".da-review").filter(has_text="Afzender").get_by_role("button").first.click()
