@@ -22,7 +22,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from collections.abc import Callable
 
 from . import libreoffice, sources
@@ -36,6 +36,14 @@ __all__ = [
     "ZIP_FILENAME",
     "Bundle",
     "render_bundle",
+    "plan_letters",
+    "render_part",
+    "part_pdfs",
+    "finish_bundle",
+    "join_pdfs",
+    "add_pdfs",
+    "Part",
+    "PART_LETTERS",
     "combine_docx",
     "overview_workbook",
     "convert_to_pdf",
@@ -81,12 +89,18 @@ class Bundle:
         return {**self.letters, **annex, **self.pdfs, **annex_pdf}
 
     def zip_bytes(self) -> bytes:
-        """The ZIP a user downloads: letters, PDFs, combined file, annex, overview.
+        """The ZIP a user downloads (:meth:`write_zip`), in memory."""
+        out = io.BytesIO()
+        self.write_zip(out)
+        return out.getvalue()
+
+    def write_zip(self, target: str | Path | IO[bytes]) -> None:
+        """The ZIP a user downloads, written to ``target`` (a path or a binary file) file by
+        file: letters, PDFs, combined file, annex, overview.
 
         DOCX, XLSX and PDF files are compressed already: they are stored, not deflated again.
         """
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
             for name, content in self.letters.items():
                 archive.writestr(f"Brieven/{name}", content)
             for name, content in self.pdfs.items():
@@ -99,7 +113,6 @@ class Bundle:
             if self.annex_pdf:
                 archive.writestr(pdf_name(ANNEX_FILENAME), self.annex_pdf)
             archive.writestr(OVERVIEW_FILENAME, self.overview)
-        return out.getvalue()
 
 
 def pdf_name(docx_name: str) -> str:
@@ -210,13 +223,14 @@ def _soffice() -> str:
         raise PdfError("LibreOffice (soffice) is niet gevonden: er zijn geen PDF-bestanden gemaakt.") from None
 
 
-def _convert_batch(folder: Path, paths: list[Path], out: Path, timeout: int) -> libreoffice.Conversion:
+def _convert_batch(folder: Path, paths: list[Path], out: Path, timeout: int,
+                   unoserver: bool = True) -> libreoffice.Conversion:
     """PDFs of ``paths`` in ``out``: by the running unoserver when one is named, else (and for
     whatever it did not deliver) by fresh LibreOffice runs of :data:`PDF_BATCH` documents and
     then one by one; what could not be made is simply missing from ``out``."""
     try:
         return libreoffice.make_pdfs(paths, out, home=folder.parent, timeout=timeout, batch=PDF_BATCH,
-                                     soffice_filter=PDF_FILTER)
+                                     soffice_filter=PDF_FILTER, address=True if unoserver else None)
     except libreoffice.LibreOfficeMissing:
         _soffice()  # raises PdfError with the message for users
         raise
@@ -229,7 +243,8 @@ def _good_pdf(path: Path) -> bool:
         return handle.read(5) == b"%PDF-"
 
 
-def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> tuple[dict[str, bytes], list[str]]:
+def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600,
+                   unoserver: bool = True) -> tuple[dict[str, bytes], list[str]]:
     """PDFs of DOCX files (name -> bytes): the PDFs made, and the names of those that failed.
 
     Small sets go to the running unoserver (:mod:`.libreoffice`) when one is named; the rest,
@@ -237,7 +252,8 @@ def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> tuple[di
     documents; a document whose PDF is missing afterwards is tried once more on its own.
     A PDF that still fails is named in the second value, never silently left out and never
     the reason to drop the others. Raises :class:`PdfError` only when LibreOffice is not
-    installed (and no unoserver made the PDFs).
+    installed (and no unoserver made the PDFs). ``unoserver``: False for a fresh LibreOffice
+    of this call's own even for a small set.
     """
     with tempfile.TemporaryDirectory(prefix="psobrief-pdf-") as work:
         folder, out = Path(work) / "in", Path(work) / "out"
@@ -247,7 +263,7 @@ def convert_to_pdf(documents: dict[str, bytes], timeout: int = 3600) -> tuple[di
             path = folder / f"{number:05d}.docx"  # plain names: LibreOffice's command line is picky
             path.write_bytes(content)
             names[path] = name
-        _convert_batch(folder, list(names), out, timeout)
+        _convert_batch(folder, list(names), out, timeout, unoserver)
         result, missing = {}, []
         for path, name in names.items():
             pdf = out / f"{path.stem}.pdf"
@@ -587,89 +603,204 @@ def letter_pdfs(parts: list[tuple[dict[str, bytes], bytes | None]]) -> tuple[dic
         name for name in order if name not in pdfs]
 
 
-def _list_pdfs(bundle: Bundle) -> None:
-    """The PDFs of a list: one PDF of the print file, cut into one PDF per letter.
+#: Letters per part of a list's background job. Each part is one task for docassemble's
+#: celery workers (its letters, its PDFs, one LibreOffice of its own), so a list of more
+#: than this many letters is made by every worker the server has; the last part to finish
+#: joins the parts (:func:`finish_bundle`). A fresh LibreOffice costs about 2 s to start:
+#: parts of 250 letters keep that under a tenth of a part's time.
+PART_LETTERS = 250
 
-    Converting the print file is several times faster than converting every letter on its
-    own (one document to load and lay out instead of hundreds), but LibreOffice's time
-    grows faster than the document: a long list is converted in parts of
-    :data:`PRINT_PART` letters, in one :func:`convert_to_pdf` call, and the parts' PDFs are
-    joined for the print file's PDF. A letter whose pages are not found is converted on its
-    own; one that fails even then is named in ``pdf_missing``, as is the print file's PDF
-    when a part could not be made. Without poppler's pdftotext (reading the pages with
-    pdfminer.six takes 60 ms a page) every letter is converted on its own, as before.
+
+@dataclass
+class Part:
+    """The letters of one part of a job (file name -> bytes) and what its conversion made."""
+
+    letters: dict[str, bytes] = field(default_factory=dict)
+    pdfs: dict[str, bytes] = field(default_factory=dict)
+    #: the PDFs of the part's sections of the print file (:data:`PRINT_PART` letters each), in order
+    print_pdfs: list[bytes | None] = field(default_factory=list)
+    annex: bytes | None = None  # only in the part that was asked to make it
+    annex_pdf: bytes | None = None
+    pdf_missing: list[str] = field(default_factory=list)
+    pdf_error: str = ""
+
+    def write(self, target: str | Path | IO[bytes]) -> None:
+        """The part as one file (a ZIP), for the worker that joins the parts: a multi-server
+        docassemble keeps it in its file storage, not on one machine's disk."""
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
+            archive.writestr("part.json", json.dumps({
+                "letters": list(self.letters), "pdfs": list(self.pdfs), "missing": self.pdf_missing,
+                "error": self.pdf_error, "print": [pdf is not None for pdf in self.print_pdfs],
+                "annex": self.annex is not None, "annex_pdf": self.annex_pdf is not None}))
+            for number, content in enumerate(self.letters.values()):
+                archive.writestr(f"letter {number:05d}.docx", content)
+            for number, content in enumerate(self.pdfs.values()):
+                archive.writestr(f"pdf {number:05d}.pdf", content)
+            for number, content in enumerate(self.print_pdfs):
+                if content is not None:
+                    archive.writestr(f"print {number:05d}.pdf", content)
+            if self.annex is not None:
+                archive.writestr("annex.docx", self.annex)
+            if self.annex_pdf is not None:
+                archive.writestr("annex.pdf", self.annex_pdf)
+
+    @classmethod
+    def read(cls, source: str | Path | IO[bytes]) -> Part:
+        """A part written by :meth:`write`."""
+        with zipfile.ZipFile(source) as archive:
+            meta = json.loads(archive.read("part.json"))
+            return cls(
+                letters={name: archive.read(f"letter {n:05d}.docx") for n, name in enumerate(meta["letters"])},
+                pdfs={name: archive.read(f"pdf {n:05d}.pdf") for n, name in enumerate(meta["pdfs"])},
+                print_pdfs=[archive.read(f"print {n:05d}.pdf") if made else None
+                            for n, made in enumerate(meta["print"])],
+                annex=archive.read("annex.docx") if meta["annex"] else None,
+                annex_pdf=archive.read("annex.pdf") if meta["annex_pdf"] else None,
+                pdf_missing=meta["missing"], pdf_error=meta["error"])
+
+
+def plan_letters(answers: Answers) -> list[dict[str, Any]]:
+    """One record per recipient, in order, before any letter is made: its place in the list,
+    organisation, salutation and file names (unique in the whole job), and its overview row."""
+    taken: set[str] = set()
+    default_unknown = sources.unknown_salutations()[0]
+    items = []
+    for index, recipient in enumerate(answers.recipients):
+        name = letter_filename(recipient, taken)
+        text = salutation(recipient.contact, default_unknown)
+        items.append({"index": index, "organisation": recipient.organisation, "salutation": text, "docx": name,
+                      "pdf": pdf_name(name), "row": {
+                          "Organisatie": recipient.organisation,
+                          "T.a.v.": attention_line(recipient.contact)[len("T.a.v. "):],
+                          "Straat en huisnummer": recipient.street, "Postcode": recipient.postcode,
+                          "Plaats": recipient.city, "Land": recipient.country, "Aanhef": text, "Bestand": name}})
+    return items
+
+
+def part_pdfs(letters: dict[str, bytes], annex: bytes | None = None, unoserver: bool = True
+              ) -> tuple[dict[str, bytes], list[bytes | None], bytes | None, list[str]]:
+    """The PDFs of ``letters`` (name -> DOCX, in order) and of the annex, in one LibreOffice call.
+
+    The letters are converted as sections of the print file (:data:`PRINT_PART` letters
+    each: one document to load and lay out instead of fifty, and LibreOffice's time grows
+    faster than the document), and each section's PDF is cut into one PDF per letter, each
+    letter's pages found and checked by their text. A letter whose pages are not found is
+    converted on its own; one that fails even then is named in the missing list, as is the
+    annex. Without poppler's pdftotext (pdfminer.six reads a page in 60 ms, slower than
+    LibreOffice converts) every letter is converted on its own.
+    ``unoserver``: False sends every document to a fresh LibreOffice of this call's own (a
+    list's parts, which run side by side in several workers), True lets a small set go to
+    the server's running unoserver (:mod:`.libreoffice`).
+    Returns the letters' PDFs (``….pdf``, in order), the sections' PDFs (None for one that
+    failed), the annex's PDF and the names of the PDFs that could not be made. Raises
+    :class:`PdfError` only when LibreOffice is not installed.
     """
-    annex = {ANNEX_FILENAME: bundle.annex} if bundle.annex else {}
-    if not shutil.which("pdftotext"):  # pdfminer.six reads 2,000 pages slower than LibreOffice converts 1,000 letters
-        converted, bundle.pdf_missing = convert_to_pdf({**bundle.letters, COMBINED_FILENAME: bundle.combined, **annex})
-        bundle.combined_pdf = converted.pop(pdf_name(COMBINED_FILENAME), None)
-        bundle.annex_pdf = converted.pop(pdf_name(ANNEX_FILENAME), None)
-        bundle.pdfs = converted
-        return
-    names = list(bundle.letters)
-    chunks = [{name: bundle.letters[name] for name in names[start:start + PRINT_PART]}
+    extra = {ANNEX_FILENAME: annex} if annex else {}
+    names = list(letters)
+    chunks = [{name: letters[name] for name in names[start:start + PRINT_PART]}
               for start in range(0, len(names), PRINT_PART)]
-    documents = {f"deel {number:03d}.docx": bundle.combined if len(chunks) == 1 else combine_docx(list(chunk.values()))
-                 for number, chunk in enumerate(chunks)}
-    converted, _ = convert_to_pdf({**documents, **annex})  # the annex in the same LibreOffice call
-    part_pdfs = [converted.get(pdf_name(name)) for name in documents]
-    bundle.pdfs, _, bundle.pdf_missing = letter_pdfs(list(zip(chunks, part_pdfs)))
-    if annex:
-        bundle.annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
-        if bundle.annex_pdf is None:
-            bundle.pdf_missing.append(pdf_name(ANNEX_FILENAME))
-    if len(part_pdfs) == 1:
-        bundle.combined_pdf = part_pdfs[0]
-    elif None not in part_pdfs:
-        import pikepdf
-
-        try:
-            bundle.combined_pdf = _assemble([(source, range(len(source.pages)))
-                                             for source in (_Source(content) for content in part_pdfs)])
-        except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError):
-            pass
-    if bundle.combined_pdf is None:
-        bundle.pdf_missing.append(pdf_name(COMBINED_FILENAME))
+    sections = {f"deel {number:03d}.docx": combine_docx(list(chunk.values())) for number, chunk in enumerate(chunks)}
+    if not shutil.which("pdftotext"):
+        converted, _ = convert_to_pdf({**letters, **sections, **extra}, unoserver=unoserver)
+        pdfs = {pdf_name(name): converted[pdf_name(name)] for name in letters if pdf_name(name) in converted}
+        missing = [pdf_name(name) for name in letters if pdf_name(name) not in pdfs]
+        print_pdfs = [converted.get(pdf_name(name)) for name in sections]
+    else:
+        converted, _ = convert_to_pdf({**sections, **extra}, unoserver=unoserver)
+        print_pdfs = [converted.get(pdf_name(name)) for name in sections]
+        pdfs, _, missing = letter_pdfs(list(zip(chunks, print_pdfs)))
+    annex_pdf = converted.get(pdf_name(ANNEX_FILENAME)) if annex else None
+    if annex and annex_pdf is None:
+        missing.append(pdf_name(ANNEX_FILENAME))
+    return pdfs, print_pdfs, annex_pdf, missing
 
 
-def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None = None) -> Bundle:
+def render_part(answers: Answers, items: list[dict[str, Any]], pdf: bool = True, annex: bool = False,
+                unoserver: bool = True, progress: Callable[[int], None] | None = None) -> Part:
+    """The letters of ``items`` (records of :func:`plan_letters`) and, with ``pdf``, their PDFs;
+    with ``annex`` also the annex (when the answers include it) and its PDF.
+    ``progress(done)`` is called after each letter."""
+    report = progress or (lambda done: None)
+    recipients = [answers.recipients[item["index"]] for item in items]
+    part = Part()
+    for number, (item, content) in enumerate(zip(items, render_letters(answers, recipients)), start=1):
+        part.letters[item["docx"]] = content
+        report(number)
+    if annex and answers.annex.include:
+        part.annex = render_annex(answers)
+    if pdf:
+        add_pdfs(part, unoserver=unoserver)
+    return part
+
+
+def add_pdfs(part: Part, unoserver: bool = True) -> Part:
+    """The PDFs of a part's letters and annex (:func:`part_pdfs`) put in the part; when
+    LibreOffice is not installed, ``pdf_error`` says so and the DOCX files stay complete."""
+    try:
+        part.pdfs, part.print_pdfs, part.annex_pdf, part.pdf_missing = part_pdfs(
+            part.letters, part.annex, unoserver=unoserver)
+        part.pdf_error = ""
+    except PdfError as error:
+        part.pdf_error = str(error)
+    return part
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes | None:
+    """One tagged PDF of several (the print file's sections), or None when they cannot be joined."""
+    import pikepdf
+
+    if len(pdfs) == 1:
+        return pdfs[0]
+    try:
+        return _assemble([(source, range(len(source.pages))) for source in (_Source(content) for content in pdfs)])
+    except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def finish_bundle(items: list[dict[str, Any]], parts: list[Part], pdf: bool = True) -> Bundle:
+    """The job's :class:`Bundle` from its parts (in order): every letter and PDF, the annex
+    (from the part that made it), the print file and its PDF, and the overview."""
+    bundle = Bundle(items=[{key: item[key] for key in ("organisation", "salutation", "docx", "pdf")}
+                           for item in items])
+    for part in parts:
+        bundle.letters.update(part.letters)
+        bundle.pdfs.update(part.pdfs)
+        bundle.pdf_missing.extend(part.pdf_missing)
+        bundle.pdf_error = bundle.pdf_error or part.pdf_error
+        if part.annex:
+            bundle.annex, bundle.annex_pdf = part.annex, part.annex_pdf
+    bundle.combined = combine_docx(list(bundle.letters.values()))
+    bundle.overview = overview_workbook([item["row"] for item in items])
+    if pdf and not bundle.pdf_error:
+        sections = [section for part in parts for section in part.print_pdfs]
+        bundle.combined_pdf = join_pdfs(sections) if sections and None not in sections else None
+        if bundle.combined_pdf is None:
+            bundle.pdf_missing.append(pdf_name(COMBINED_FILENAME))
+    return bundle
+
+
+def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None = None,
+                  unoserver: bool = True) -> Bundle:
     """Every document of a job, for one recipient or five thousand: the one production path.
 
-    The interview (one recipient or a short list, in the web process), its background task
-    (a long list) and the command line all call this and get the same :class:`Bundle`:
-    the letters with one record per recipient, the annex, the print file, the overview and,
-    with ``pdf``, the PDFs of letters, annex and print file (missing ones named in
-    ``pdf_missing``, never left out silently).
+    The interview (one recipient or a short list, in the web process), its background job
+    (a list, in parts over the celery workers: see :mod:`.jobs`) and the command line all
+    make their files with :func:`plan_letters`, :func:`render_part` and
+    :func:`finish_bundle`; this runs them one part after the other and returns the same
+    :class:`Bundle`: the letters with one record per recipient, the annex, the print file,
+    the overview and, with ``pdf``, the PDFs of letters, annex and print file (missing ones
+    named in ``pdf_missing``, never left out silently).
     ``progress(done, total, stage)`` is called after each letter and at each stage.
     """
     report = progress or (lambda done, total, stage: None)
-    total = len(answers.recipients)
-    bundle = Bundle()
-    taken: set[str] = set()
-    overview = []
-    default_unknown = sources.unknown_salutations()[0]
-    letters = render_letters(answers, answers.recipients)
-    for number, recipient in enumerate(answers.recipients, start=1):
-        name = letter_filename(recipient, taken)
-        bundle.letters[name] = next(letters)
-        text = salutation(recipient.contact, default_unknown)
-        bundle.items.append({"organisation": recipient.organisation, "salutation": text, "docx": name,
-                             "pdf": pdf_name(name)})
-        overview.append({
-            "Organisatie": recipient.organisation, "T.a.v.": attention_line(recipient.contact)[len("T.a.v. "):],
-            "Straat en huisnummer": recipient.street, "Postcode": recipient.postcode, "Plaats": recipient.city,
-            "Land": recipient.country, "Aanhef": text, "Bestand": name,
-        })
-        report(number, total, "brieven")
-    bundle.annex = render_annex(answers) if answers.annex.include else None
+    items = plan_letters(answers)
+    total = len(items)
+    parts = []
+    for start in range(0, total, PART_LETTERS):
+        part_items = items[start:start + PART_LETTERS]
+        parts.append(render_part(answers, part_items, pdf=pdf, annex=start == 0, unoserver=unoserver,
+                                 progress=lambda done, start=start: report(start + done, total, "brieven")))
     report(total, total, "verzamelbestand")
-    bundle.combined = combine_docx(list(bundle.letters.values()))
-    bundle.overview = overview_workbook(overview)
-    if pdf:
-        report(total, total, "pdf")
-        try:
-            _list_pdfs(bundle)
-        except PdfError as error:
-            bundle.pdf_error = str(error)
+    bundle = finish_bundle(items, parts, pdf=pdf)
     report(total, total, "klaar")
     return bundle

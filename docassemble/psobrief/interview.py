@@ -2,8 +2,8 @@
 
 The interview gathers its answers in docassemble objects; :func:`collect_answers`
 turns them into the answers format (the same dict the offline renderer reads), and
-:func:`make_documents` makes every file through :func:`.bulk.render_bundle`, the one
-production path. The screens' HTML is in :mod:`.screens`, the background job in :mod:`.jobs`;
+:func:`start_documents` starts making every file: the one production path of
+:mod:`.bulk`, run in parts by :mod:`.jobs`. The screens' HTML is in :mod:`.screens`, the background job in :mod:`.jobs`;
 their names are listed here too, because the interview's ``modules:`` imports this module.
 """
 
@@ -35,15 +35,14 @@ from . import fields, images, profiles, sources
 from .answers import Answers, AnswersError, parse_answers, recipient_dict
 from .dutch import FORMS_OF_ADDRESS, Person, attention_line, count_of, long_date, salutation
 from .fields import parse_date
-from .bulk import (COMBINED_FILENAME, ZIP_FILENAME, first_page_png, pdf_name,
-                   render_bundle)
+from .bulk import first_page_png, plan_letters, render_part
 from .exchange import MAX_PACKAGE_BYTES, export_answers, image_filename, read_answers, unpack
-from .render import ANNEX_FILENAME, render_all
+from .render import ANNEX_FILENAME
 from .spreadsheet import SheetResult, read_recipients, template_csv, template_workbook
 # the screens' HTML and the background job: their own modules, named here for the interview
-from .jobs import bulk_files, bulk_job_lost, progress_key, run_bulk_job, start_progress, stored_file
-from .screens import (SHOWN_PROBLEMS, bulk_progress_html, documents_table, download_links, missing_pdfs_html,
-                      notices_html, preview_html, problems_html, sheet_check_html, shown)
+from .jobs import PART_ACTION, check_job, file_info, job_progress, run_part_job, start_parts, stored_file
+from .screens import (SHOWN_PROBLEMS, downloads_html, job_progress_html, missing_pdfs_html, notices_html,
+                      preview_html, problems_html, sheet_check_html, shown)
 
 __all__ = [
     "field_check",
@@ -64,27 +63,25 @@ __all__ = [
     "ladder_name",
     "measure_texts",
     "start_url",
-    "download_links",
-    "documents_table",
+    "downloads_html",
     "shown",
     "recipient_problems",
     "recipient_preview",
     "collect_answers",
     "answers_fingerprint",
-    "make_documents",
+    "start_documents",
+    "retry_documents",
+    "documents_status",
+    "check_job",
     "OWN_SUBJECT",
     "BULK_THRESHOLD",
-    "bulk_wanted",
     "read_uploaded_sheet",
     "sheet_check_html",
     "fill_recipients",
     "example_sheet_files",
-    "progress_key",
-    "start_progress",
-    "bulk_job_lost",
-    "bulk_progress_html",
-    "run_bulk_job",
-    "bulk_files",
+    "job_progress_html",
+    "run_part_job",
+    "PART_ACTION",
     "EXPORT_FILENAME",
     "answers_zip_file",
     "check_answers_upload",
@@ -347,54 +344,60 @@ def answers_report(data: dict[str, Any]) -> dict[str, list[str]]:
         return {"problems": error.problems, "notices": []}
 
 
-def make_documents(documents: Any, data: dict[str, Any]) -> None:
-    """Render every document for ``data`` into ``documents`` (a DAObject), never raising.
+def start_documents(data: dict[str, Any]) -> dict[str, Any]:
+    """Start making every document for ``data``; the job, as plain data kept in the session.
 
-    Sets ``documents.items`` (one dict per recipient: organisation, salutation, docx,
-    pdf), ``documents.annex_docx`` / ``annex_pdf`` (or None), ``documents.zip`` (or None
-    for a single recipient), ``documents.pdf_missing``, ``documents.notices`` and
-    ``documents.fingerprint``. When the answers break a rule, ``documents.problems``
-    lists them in Dutch; when anything else fails, ``documents.failed`` is True and the
-    details go to the server's log, not to the screen.
+    A short list (up to :data:`BULK_THRESHOLD` letters) gets its DOCX files at once, made
+    here in the web request, and its PDFs, print file and ZIP from a background task; a
+    longer list is made wholly in the background, in parts over the celery workers
+    (:mod:`.jobs`, :func:`.bulk.render_part`: the one production path). Never raises:
+    ``job["problems"]`` lists, in Dutch, the answers that break a rule; ``job["failed"]``
+    is True when anything else failed (the details go to the server's log, not the screen).
     """
-    documents.problems, documents.failed = [], False
+    job: dict[str, Any] = {"fingerprint": answers_fingerprint(data), "problems": [], "failed": False,
+                           "letters": None, "annex": None, "result": None, "restarted": False,
+                           "retried": False, "notices": []}
     try:
         answers = parse_answers(data)
     except AnswersError as error:
-        documents.problems = error.problems
-        return
+        job["problems"] = error.problems
+        return job
+    job["notices"] = answers.notices
     try:
-        _build(documents, answers)
+        if len(answers.recipients) <= BULK_THRESHOLD:
+            items = plan_letters(answers)
+            part = render_part(answers, items, pdf=False, annex=True)
+            job["letters"] = [{"organisation": item["organisation"], "salutation": item["salutation"],
+                               "docx": file_info(stored_file(item["docx"], part.letters[item["docx"]]))}
+                              for item in items]
+            job["annex"] = file_info(stored_file(ANNEX_FILENAME, part.annex)) if part.annex else None
+        start_parts(job, data)
     except Exception as error:  # never a stack trace or a path on the screen
         log(f"psobrief: making the documents failed: {error.__class__.__name__}: {error}\n"
             f"{traceback.format_exc()}")
-        documents.failed = True
-        return
-    documents.notices = answers.notices
-    documents.fingerprint = answers_fingerprint(data)
+        job["failed"] = True
+    return job
 
 
-def _build(documents: Any, answers: Any) -> None:
-    """The job's files (:func:`.bulk.render_bundle`, as for a list), stored for the download screen."""
-    bundle = render_bundle(answers, pdf=True)
-    if bundle.pdf_error:  # no LibreOffice on this server: the DOCX files only
-        log(f"psobrief: {bundle.pdf_error}")
-    docx = {name: stored_file(name, content) for name, content in bundle.letters.items()}
-    pdf = {name: stored_file(name, content) for name, content in bundle.pdfs.items()}
-    documents.items = [
-        {"organisation": item["organisation"], "salutation": item["salutation"], "docx": docx[item["docx"]],
-         "pdf": pdf.get(item["pdf"])}
-        for item in bundle.items
-    ]
-    documents.annex_docx = stored_file(ANNEX_FILENAME, bundle.annex) if bundle.annex else None
-    documents.annex_pdf = (stored_file(pdf_name(ANNEX_FILENAME), bundle.annex_pdf)
-                           if bundle.annex_pdf else None)
-    documents.zip = stored_file(ZIP_FILENAME, bundle.zip_bytes()) if len(bundle.items) > 1 else None
-    if bundle.pdf_error:
-        documents.pdf_missing = [item["pdf"] for item in bundle.items] + (
-            [pdf_name(ANNEX_FILENAME)] if bundle.annex else [])
-    else:  # the print file's PDF is in the ZIP only: not named on this screen
-        documents.pdf_missing = [name for name in bundle.pdf_missing if name != pdf_name(COMBINED_FILENAME)]
+def retry_documents(job: dict[str, Any], data: dict[str, Any]) -> None:
+    """Make the job's PDFs (and for a list, its files) once more: "Opnieuw proberen"."""
+    if check_job(job, data, restart=False) == "bezig":
+        return  # still at work: nothing to try again yet
+    job["retried"], job["restarted"] = True, False
+    start_parts(job, data)
+
+
+def documents_status(job: dict[str, Any]) -> dict[str, Any]:
+    """What the download screen's script asks every few seconds while the PDFs are made:
+    whether they are ready (then the new HTML of the downloads), or whether the page must be
+    drawn again (a part was ended by a restart: the screen starts it again and says so)."""
+    state = check_job(job, restart=False)
+    answer: dict[str, Any] = {"state": state}
+    if state == "klaar":
+        answer["html"] = downloads_html(job)
+    elif state == "bezig":
+        answer["progress"] = job_progress(job)["percent"]
+    return answer
 
 
 def letter_preview(data: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -411,7 +414,7 @@ def letter_preview(data: dict[str, Any], previous: dict[str, Any] | None = None)
         return previous
     try:
         answers = parse_answers(first)
-        _, docx = next(iter(render_all(answers)))
+        docx = next(iter(render_part(answers, plan_letters(answers), pdf=False).letters.values()))
         png = first_page_png(docx)
     except Exception as error:  # noqa: BLE001 - answers with problems are reported elsewhere
         log(f"psobrief: no preview: {error.__class__.__name__}: {error}")
@@ -464,13 +467,6 @@ def _add_recipients(recipients: Any, items: list[dict[str, Any]]) -> None:
 
 
 # ---------------------------------------------------------------- bulk letters
-
-
-def bulk_wanted(source: str, recipients: Any) -> bool:
-    """A supplier list (or any long list) gets the bundle: print file, overview, background task."""
-    return source == "spreadsheet" or len(recipients) > BULK_THRESHOLD
-
-
 
 
 # ---------------------------------------------------------------- saved answers (ZIP)

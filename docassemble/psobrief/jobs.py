@@ -1,59 +1,106 @@
-"""The background job that makes a list's documents, and what keeps it honest.
+"""The background work of making a job's documents, spread over docassemble's celery workers.
 
-``run_bulk_job`` runs in docassemble's celery worker (``background_action``): it makes the
-job's files with :func:`.bulk.render_bundle`, stores them with docassemble's storage (so web
-and worker processes may be on different machines) and reports progress in Redis, with a
-heartbeat that lets the interview notice a job a restart ended (:func:`bulk_job_lost`).
+A job is made in parts of :data:`.bulk.PART_LETTERS` letters. Each part is one
+``background_action`` (a celery task): it makes its letters (or reads the ones the web
+request already made for a short list), their PDFs with a LibreOffice of its own, and
+stores the part in docassemble's file storage. The part that finishes last joins them all
+(:func:`.bulk.finish_bundle`) and stores the job's files. So a server with more workers
+makes a long list faster, and nothing of a job lives in one process's memory or on one
+machine's disk: files go through ``DAFile`` (docassemble's storage, S3 on a multi-server
+set-up), state through Redis and the interview session.
+
+Every running part renews a heartbeat in Redis. docassemble's celery forgets a task whose
+worker stopped in the middle (a restart): the interview then finds a part without a
+heartbeat and starts that part again (:func:`check_job`).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import secrets
+import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from docassemble.base.util import DAFile, DARedis, user_info
+from docassemble.base.util import DAFile, DARedis, background_action, user_info
 
 from .answers import parse_answers
-from .bulk import COMBINED_FILENAME, OVERVIEW_FILENAME, ZIP_FILENAME, pdf_name, render_bundle
+from .bulk import (
+    COMBINED_FILENAME,
+    OVERVIEW_FILENAME,
+    PART_LETTERS,
+    PRINT_PART,
+    ZIP_FILENAME,
+    Bundle,
+    Part,
+    add_pdfs,
+    finish_bundle,
+    pdf_name,
+    plan_letters,
+    render_part,
+)
 from .render import ANNEX_FILENAME
 
 __all__ = [
     "HEARTBEAT_SECONDS",
     "HEARTBEAT_TTL",
-    "progress_key",
-    "start_progress",
-    "bulk_job_lost",
-    "run_bulk_job",
-    "bulk_files",
+    "PART_ACTION",
+    "start_parts",
+    "check_job",
+    "job_progress",
+    "run_part_job",
+    "file_info",
+    "as_file",
     "stored_file",
+    "job_lost",
 ]
 
-
-def progress_key() -> str:
-    return f"psobrief:progress:{user_info().session}"
-
-
-#: A running list job renews its heartbeat (a Redis key beside its progress) this often ...
+#: The interview's event that runs one part in a celery worker (psobrief_documents.yml).
+PART_ACTION = "psobrief_part"
+#: A running part renews its heartbeat (a Redis key beside its progress) this often ...
 HEARTBEAT_SECONDS = 5
-#: ... and the key lives this long: a job that stopped renewing it was ended by a restart.
+#: ... and the key lives this long: a part that stopped renewing it was ended by a restart.
 HEARTBEAT_TTL = 45
+#: How long a job's progress and bookkeeping stay in Redis.
+KEEP_SECONDS = 24 * 3600
 
 
-def start_progress(key: str) -> None:
-    """A new list job: its progress starts at "wachten" and it has no heartbeat yet."""
+# ---------------------------------------------------------------- in the interview (web process)
+
+
+def start_parts(job: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Start the background tasks of ``job`` (one per part) for the answers ``data``.
+
+    ``job["letters"]``, when set, holds the letters the web request made already (a short
+    list): the one part then makes their PDFs only. Sets ``job["key"]`` (its Redis keys),
+    ``job["parts"]`` and ``job["tasks"]``, and forgets any earlier result.
+    """
+    count = len(data.get("recipients") or [])
+    job["count"] = count
+    job["parts"] = max(1, math.ceil(count / PART_LETTERS))
+    job["key"] = f"psobrief:job:{user_info().session}:{secrets.token_hex(6)}"
+    job["result"] = None
     redis = DARedis()
-    redis.delete(key + ":alive")
-    redis.set(key, json.dumps({"done": 0, "total": 0, "stage": "wachten"}), ex=24 * 3600)
+    for part in range(job["parts"]):
+        _set_progress(redis, f"{job['key']}:{part}", {"done": 0, "total": 0, "stage": "wachten"})
+    job["tasks"] = [_start_part(job, data, part) for part in range(job["parts"])]
+    return job
 
 
-def bulk_job_lost(key: str) -> bool:
-    """True when the job had started and its heartbeat stopped: its worker was stopped or restarted.
+def _start_part(job: dict[str, Any], data: dict[str, Any], part: int) -> Any:
+    return background_action(PART_ACTION, answers=data, part=part, parts=job["parts"], key=job["key"],
+                             letters=job.get("letters"), annex=job.get("annex"))
 
-    docassemble (celery) forgets a task whose worker ends in the middle of it: the task stays
-    "not ready" for ever. The interview then starts the job again (see psobrief_documents.yml).
-    A job still waiting in the queue ("wachten") is not lost: a restarted worker takes it.
+
+def job_lost(key: str) -> bool:
+    """True when a part had started and its heartbeat stopped: its worker was stopped or restarted.
+
+    A part still waiting in the queue ("wachten") is not lost: a restarted worker takes it.
     """
     redis = DARedis()
     raw = redis.get(key)
@@ -62,63 +109,217 @@ def bulk_job_lost(key: str) -> bool:
     return not redis.get(key + ":alive")
 
 
-def run_bulk_job(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
-    """The background task: render the bundle, store its files, return their numbers.
+def check_job(job: dict[str, Any], data: dict[str, Any] | None = None, restart: bool = True) -> str:
+    """How the job stands (see :func:`_check_job`), also kept in ``job["state"]``."""
+    job["state"] = _check_job(job, data, restart)
+    return job["state"]
 
-    While it runs it renews a heartbeat (see :func:`bulk_job_lost`), first before it reports
-    that it started, so a job that reports progress always has a heartbeat.
+
+def _check_job(job: dict[str, Any], data: dict[str, Any] | None, restart: bool) -> str:
+    """How the job stands: "klaar" (``job["result"]`` is set), "bezig", "mislukt", or "verloren"
+    (a part was ended by a restart and ``restart`` is False).
+
+    With ``restart`` a part a restart ended is started again, and ``job["restarted"]`` is set
+    so the screens can say so. Call it with ``restart`` only where the session is saved
+    afterwards (a screen, not a JSON answer).
     """
-    redis = DARedis()
+    if job.get("result") is not None:
+        return "klaar"
+    tasks = job.get("tasks") or []
+    if not tasks:
+        return "mislukt"
+    if any(task.ready() and task.failed() for task in tasks):
+        return "mislukt"
+    state = "bezig"
+    for part, task in enumerate(tasks):
+        if not task.ready() and job_lost(f"{job['key']}:{part}"):
+            if not restart:
+                return "verloren"
+            tasks[part] = _start_part(job, data, part)
+            job["restarted"] = True
+    if all(task.ready() for task in tasks):
+        finished = [value for value in (task.get() for task in tasks) if value and value.get("result")]
+        if finished:
+            job["result"] = finished[0]["result"]
+            return "klaar"
+        if restart:  # every part is stored but the one that joined them was ended: join them now
+            tasks[0] = _start_part(job, data, 0)
+            job["restarted"] = True
+    return state
 
-    def report(done: int, total: int, stage: str) -> None:
-        redis.set(key, json.dumps({"done": done, "total": total, "stage": stage}), ex=24 * 3600)
+
+def job_progress(job: dict[str, Any]) -> dict[str, Any]:
+    """The job's progress from what its parts wrote to Redis: letters made of all, the
+    number of parts whose PDFs are ready, and the stage ("wachten", "brieven", "pdf",
+    "samenvoegen", "klaar")."""
+    redis = DARedis()
+    states = []
+    for part in range(job.get("parts") or 0):
+        raw = redis.get(f"{job['key']}:{part}")
+        states.append(json.loads(raw) if raw else {"done": 0, "total": 0, "stage": "wachten"})
+    stages = [state["stage"] for state in states]
+    if job.get("result") is not None or (stages and all(stage == "klaar" for stage in stages)):
+        stage = "klaar"
+    elif "samenvoegen" in stages:
+        stage = "samenvoegen"
+    elif "pdf" in stages or ("klaar" in stages and "brieven" not in stages and "wachten" not in stages):
+        stage = "pdf"
+    elif all(stage == "wachten" for stage in stages):
+        stage = "wachten"
+    else:
+        stage = "brieven"
+    return {"stage": stage, "letters": sum(state["done"] for state in states),
+            "parts": len(states), "parts_done": stages.count("klaar") + stages.count("samenvoegen"),
+            "percent": _percent(states)}
+
+
+def _percent(states: list[dict[str, Any]]) -> int:
+    """Letters count for 40%, their PDFs for 55%, storing the job's files for the rest."""
+    if not states:
+        return 0
+    weights = {"wachten": 0.0, "pdf": 0.4, "opslaan": 0.95, "samenvoegen": 0.95, "klaar": 1.0}
+    total = 0.0
+    for state in states:
+        if state["stage"] == "brieven":
+            total += 0.4 * state["done"] / max(state["total"], 1)
+        else:
+            total += weights.get(state["stage"], 0.0)
+    return int(100 * total / len(states))
+
+
+# ---------------------------------------------------------------- in a celery worker
+
+
+def _set_progress(redis: Any, key: str, state: dict[str, Any]) -> None:
+    redis.set(key, json.dumps(state), ex=KEEP_SECONDS)
+
+
+@contextmanager
+def _heartbeat(key: str) -> Iterator[Callable[[int, int, str], None]]:
+    """Renew ``key:alive`` while the block runs (first before any progress is reported, so a
+    part that reports progress always has a heartbeat); yields ``report(done, total, stage)``."""
+    redis = DARedis()
+    finished = threading.Event()
 
     def beat() -> None:
         redis.set(key + ":alive", str(time.time()), ex=HEARTBEAT_TTL)
 
-    def heartbeat() -> None:
+    def renew() -> None:
         while not finished.wait(HEARTBEAT_SECONDS):
             beat()
 
-    finished = threading.Event()
     beat()
-    threading.Thread(target=heartbeat, name="psobrief-heartbeat", daemon=True).start()
+    threading.Thread(target=renew, name="psobrief-heartbeat", daemon=True).start()
     try:
-        report(0, len(data.get("recipients") or []), "brieven")
-        answers = parse_answers(data)
-        bundle = render_bundle(answers, pdf=True, progress=report)
-        files = {"zip": (ZIP_FILENAME, bundle.zip_bytes()), "combined": (COMBINED_FILENAME, bundle.combined),
-                 "overview": (OVERVIEW_FILENAME, bundle.overview)}
-        if bundle.combined_pdf:
-            files["combined_pdf"] = (pdf_name(COMBINED_FILENAME), bundle.combined_pdf)
-        if bundle.annex:
-            files["annex"] = (ANNEX_FILENAME, bundle.annex)
-        if bundle.annex_pdf:
-            files["annex_pdf"] = (pdf_name(ANNEX_FILENAME), bundle.annex_pdf)
-        stored = {}
-        for role, (name, content) in files.items():
-            the_file = stored_file(name, content)
-            stored[role] = {"number": the_file.number, "filename": the_file.filename,
-                            "extension": the_file.extension, "mimetype": the_file.mimetype}
-        stored["summary"] = {"letters": len(bundle.letters), "pdfs": len(bundle.pdfs),
-                             "pdf_error": bundle.pdf_error, "pdf_missing": bundle.pdf_missing,
-                             "notices": answers.notices}
-        return stored
+        yield lambda done, total, stage: _set_progress(redis, key, {"done": done, "total": total, "stage": stage})
     finally:
         finished.set()
 
 
-def bulk_files(stored: dict[str, dict[str, Any]]) -> dict[str, DAFile]:
-    """The task's stored files as DAFile objects for the download screen."""
-    files = {}
-    for role, info in stored.items():
-        if role == "summary":
-            continue
-        the_file = DAFile()
-        the_file.set_random_instance_name()
-        the_file.initialize(**info)
-        files[role] = the_file
-    return files
+def run_part_job(data: dict[str, Any], part: int, parts: int, key: str,
+                 letters: list[dict[str, Any]] | None = None, annex: dict[str, Any] | None = None,
+                 ) -> dict[str, Any]:
+    """One part of a job (the background task): its letters, their PDFs, stored; the part that
+    finishes last joins every part and stores the job's files.
+
+    Returns ``{"part": n}``, and for the part that joined them also ``"result"`` (see
+    :func:`_store_result`). ``letters``/``annex``: the stored DOCX files the web request made
+    already (a short list, one part), whose PDFs are made here.
+    """
+    redis = DARedis()
+    with _heartbeat(f"{key}:{part}") as report:
+        answers = parse_answers(data)
+        items = plan_letters(answers)
+        mine = items[part * PART_LETTERS:(part + 1) * PART_LETTERS]
+        total = len(mine)
+        report(0, total, "brieven")
+        if letters is not None:
+            made = Part(letters={item["docx"]: _read(letter["docx"]) for item, letter in zip(mine, letters)},
+                        annex=_read(annex) if annex else None)
+        else:
+            made = render_part(answers, mine, pdf=False, annex=part == 0,
+                               progress=lambda done: report(done, total, "brieven"))
+        report(total, total, "pdf")
+        # a short part shares the server's running unoserver; a long one (several side by side
+        # in the workers) gets a LibreOffice of its own
+        add_pdfs(made, unoserver=total <= PRINT_PART)
+        report(total, total, "opslaan")
+        with tempfile.TemporaryDirectory(prefix="psobrief-part-") as work:
+            path = Path(work) / "part.zip"
+            made.write(path)
+            stored = _stored_path(f"deel {part + 1}.zip", path)
+        redis.hset(f"{key}:files", str(part), json.dumps(file_info(stored)))
+        redis.expire(f"{key}:files", KEEP_SECONDS)
+        pipe = redis.pipeline()  # MULTI: the count is the one right after this part was added
+        pipe.sadd(f"{key}:done", str(part))
+        pipe.scard(f"{key}:done")
+        pipe.expire(f"{key}:done", KEEP_SECONDS)
+        count = pipe.execute()[1]
+        if count < parts:
+            report(total, total, "klaar")
+            return {"part": part}
+        report(total, total, "samenvoegen")
+        infos = {int(number): json.loads(info) for number, info in redis.hgetall(f"{key}:files").items()}
+        all_parts = [made if number == part else Part.read(as_file(infos[number]).path()) for number in range(parts)]
+        bundle = finish_bundle(items, all_parts)
+        result = _store_result(bundle, items, letters, annex, answers.notices)
+        report(total, total, "klaar")
+        return {"part": part, "result": result}
+
+
+def _store_result(bundle: Bundle, items: list[dict[str, Any]], letters: list[dict[str, Any]] | None,
+                  annex: dict[str, Any] | None, notices: list[str]) -> dict[str, Any]:
+    """Store a finished job's files; what the download screen needs, as plain data.
+
+    ``files``: role -> stored file (zip, combined, combined_pdf, overview, annex, annex_pdf);
+    ``letters``: for a short list (whose letters the web request stored) one record per
+    letter with its DOCX and PDF; ``summary``: counts, missing PDFs, notices.
+    """
+    files: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="psobrief-zip-") as work:
+        path = Path(work) / "bundle.zip"
+        bundle.write_zip(path)  # on disk, file by file
+        files["zip"] = file_info(_stored_path(ZIP_FILENAME, path))
+    for role, name, content in (("combined", COMBINED_FILENAME, bundle.combined),
+                                ("combined_pdf", pdf_name(COMBINED_FILENAME), bundle.combined_pdf),
+                                ("overview", OVERVIEW_FILENAME, bundle.overview),
+                                ("annex_pdf", pdf_name(ANNEX_FILENAME), bundle.annex_pdf)):
+        if content:
+            files[role] = file_info(stored_file(name, content))
+    if annex:
+        files["annex"] = annex
+    elif bundle.annex:
+        files["annex"] = file_info(stored_file(ANNEX_FILENAME, bundle.annex))
+    shown = []
+    if letters is not None:
+        for item, letter in zip(items, letters):
+            content = bundle.pdfs.get(item["pdf"])
+            shown.append({**letter, "pdf": file_info(stored_file(item["pdf"], content)) if content else None})
+    return {"files": files, "letters": shown, "summary": {
+        "letters": len(bundle.letters), "pdfs": len(bundle.pdfs), "pdf_error": bundle.pdf_error,
+        "pdf_missing": bundle.pdf_missing, "notices": notices}}
+
+
+# ---------------------------------------------------------------- stored files
+
+
+def file_info(the_file: DAFile) -> dict[str, Any]:
+    """A stored file as plain data (kept in the session, sent between processes)."""
+    return {"number": the_file.number, "filename": the_file.filename, "extension": the_file.extension,
+            "mimetype": the_file.mimetype}
+
+
+def as_file(info: dict[str, Any]) -> DAFile:
+    """The stored file of :func:`file_info` as a DAFile (for a link, or to read it)."""
+    the_file = DAFile()
+    the_file.set_random_instance_name()
+    the_file.initialize(**info)
+    return the_file
+
+
+def _read(info: dict[str, Any]) -> bytes:
+    with open(as_file(info).path(), "rb") as handle:
+        return handle.read()
 
 
 def stored_file(name: str, content: bytes) -> DAFile:
@@ -127,5 +328,15 @@ def stored_file(name: str, content: bytes) -> DAFile:
     the_file.set_random_instance_name()
     the_file.initialize(filename=name)
     the_file.write(content, binary=True)
+    the_file.commit()
+    return the_file
+
+
+def _stored_path(name: str, path: Path) -> DAFile:
+    """A new file in docassemble's storage, copied from ``path`` (not read into memory)."""
+    the_file = DAFile()
+    the_file.set_random_instance_name()
+    the_file.initialize(filename=name)
+    the_file.copy_into(str(path))
     the_file.commit()
     return the_file

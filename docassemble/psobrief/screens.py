@@ -1,18 +1,18 @@
 """The HTML the interview's screens show: every user value escaped, every count in Dutch.
 
-Plain functions from data to HTML (docassemble's DAFile and DARedis are only read).
+Plain functions from data to HTML (stored files and the jobs' progress are only read).
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 
-from docassemble.base.util import DAFile, DARedis
+from docassemble.base.util import url_action
 
 from .dutch import count_of
+from .jobs import as_file, job_progress
 from .spreadsheet import SheetResult, preview_rows
 
 __all__ = [
@@ -20,13 +20,13 @@ __all__ = [
     "SHOWN_PROBLEMS",
     "shown",
     "download_links",
-    "documents_table",
+    "downloads_html",
     "preview_html",
     "problems_html",
     "missing_pdfs_html",
     "notices_html",
     "sheet_check_html",
-    "bulk_progress_html",
+    "job_progress_html",
 ]
 
 #: How many rows of a spreadsheet the check screen shows (all are used).
@@ -41,27 +41,92 @@ def shown(text: Any) -> str:
     return re.sub(r"([\\`*_\[\]#])", r"\\\1", escaped).replace("|", "&#124;")
 
 
-def download_links(docx: DAFile, pdf: DAFile | None) -> str:
+def _link(info: dict[str, Any] | None, text: str | None = None) -> str:
+    """A download link to a stored file (``jobs.file_info``), named by its file name."""
+    if not info:
+        return ""
+    the_file = as_file(info)
+    return (f'<a href="{html.escape(the_file.url_for(attachment=True))}">'
+            f'{html.escape(text or the_file.filename)}</a>')
+
+
+def download_links(docx: dict[str, Any] | None, pdf: dict[str, Any] | None) -> str:
     """Links to a document's DOCX and PDF, each named by its file name."""
-    links = [docx] + ([pdf] if pdf is not None else [])
-    return "<br>".join(
-        f'<a href="{html.escape(f.url_for(attachment=True))}">{html.escape(f.filename)}</a>' for f in links
-    )
+    return "<br>".join(link for link in (_link(docx), _link(pdf)) if link)
 
 
-def documents_table(documents: Any) -> str:
-    """An accessible HTML table: per recipient the salutation used and the download links."""
-    rows = "".join(
-        f'<tr><th scope="row">{html.escape(item["organisation"])}</th>'
-        f'<td>{html.escape(item["salutation"])}</td>'
-        f'<td>{download_links(item["docx"], item["pdf"])}</td></tr>'
-        for item in documents.items
-    )
-    return (
-        '<table class="table psobrief-documents"><caption>Brieven per ketenpartner</caption>'
-        '<thead><tr><th scope="col">Ketenpartner</th><th scope="col">Aanhef</th>'
-        f'<th scope="col">Documenten</th></tr></thead><tbody>{rows}</tbody></table>'
-    )
+def _pdf_cell(letter: dict[str, Any], ready: bool) -> str:
+    if letter.get("pdf"):
+        return _link(letter["pdf"])
+    if not ready:
+        return '<span class="psobrief-pending">PDF wordt gemaakt…</span>'
+    return "Geen PDF"
+
+
+def downloads_html(job: dict[str, Any]) -> str:
+    """The download screen's files, one layout for one letter or five thousand.
+
+    While the PDFs are made (``job["result"]`` is None) the DOCX files the web request made
+    are there already, and the region says the rest is coming; psobrief.js asks for the
+    finished HTML (``documents_status``) and puts it in place. Then: the ZIP, a table per
+    letter (a short list) or the count (a long one), the print file, the overview, the
+    annex, and every PDF that could not be made, by name, with a button to try again.
+    """
+    result = job.get("result")
+    ready = result is not None
+    failed = not ready and job.get("state") == "mislukt"
+    files = result["files"] if ready else {}
+    summary = result["summary"] if ready else {"letters": len(job.get("letters") or []), "pdfs": 0,
+                                                "pdf_error": "", "pdf_missing": []}
+    letters = (result["letters"] if ready and result["letters"] else job.get("letters")) or []
+    count = summary["letters"]
+    parts = []
+    if failed:
+        parts.append('<div class="alert alert-warning" role="alert">De PDF-bestanden konden niet worden gemaakt. '
+                     'De Word-documenten hieronder zijn wel compleet.</div>'
+                     f'<p><a class="btn btn-outline-primary" href="{html.escape(url_action("documents_retry"))}">'
+                     "PDF-bestanden opnieuw maken</a></p>")
+    elif not ready:
+        parts.append('<div class="alert alert-info psobrief-pending-note" role="status">De Word-documenten '
+                     "staan hieronder klaar. De PDF-bestanden"
+                     + (" en het ZIP-bestand" if count > 1 else "")
+                     + " worden nu gemaakt en verschijnen hier vanzelf.</div>")
+    elif files.get("zip") and count > 1:
+        parts.append(f'<p><a class="btn btn-primary btn-lg" href="'
+                     f'{html.escape(as_file(files["zip"]).url_for(attachment=True))}">Alles downloaden (ZIP)</a></p>')
+    if letters:
+        rows = "".join(
+            f'<tr><th scope="row">{html.escape(letter["organisation"])}</th>'
+            f'<td>{html.escape(letter["salutation"])}</td><td>{_link(letter["docx"])}</td>'
+            f'<td>{_pdf_cell(letter, ready or failed)}</td></tr>'
+            for letter in letters)
+        parts.append('<table class="table psobrief-documents"><caption>Brieven per ketenpartner</caption>'
+                     '<thead><tr><th scope="col">Ketenpartner</th><th scope="col">Aanhef</th>'
+                     f'<th scope="col">Word</th><th scope="col">PDF</th></tr></thead><tbody>{rows}</tbody></table>')
+    elif ready:
+        contents = ["het verzamelbestand", "het overzicht"]
+        if files.get("annex"):
+            contents.insert(1, "de bijlage")
+        parts.append(f"<p>Het ZIP-bestand bevat {count_of(count, 'brief', 'brieven')} als Word-bestand"
+                     f"{' en als PDF' if summary['pdfs'] else ''}, {', '.join(contents[:-1])} en {contents[-1]}.</p>")
+    extra = []
+    if ready and count > 1:
+        extra.append("Alle brieven in één bestand, om te printen: "
+                     + download_links(files.get("combined"), files.get("combined_pdf")))
+        extra.append("Overzicht met de aanhef en de bestandsnaam per ketenpartner (handig voor de enveloppen "
+                     "of een mailing): " + _link(files.get("overview")))
+    annex = files.get("annex") or job.get("annex")
+    if annex:
+        extra.append("Alleen de bijlage: " + download_links(annex, files.get("annex_pdf")))
+    if extra:
+        parts.append("<ul class=\"psobrief-files\">" + "".join(f"<li>{item}</li>" for item in extra) + "</ul>")
+    if ready and summary["pdf_error"]:
+        parts.append('<div class="alert alert-warning" role="alert">De PDF-bestanden konden op deze server niet '
+                     "worden gemaakt. De Word-documenten zijn wel compleet.</div>")
+    elif ready:
+        parts.append(missing_pdfs_html(summary["pdf_missing"]))
+    pending = 0 if ready or failed else 1
+    return f'<div id="psobrief-downloads" tabindex="-1" data-pending="{pending}">' + "\n".join(parts) + "</div>"
 
 
 def preview_html(preview: dict[str, Any] | None) -> str:
@@ -86,12 +151,13 @@ def problems_html(problems: list[str]) -> str:
 
 
 def missing_pdfs_html(names: list[str]) -> str:
-    """The PDFs that could not be made, by name (never hidden)."""
+    """The PDFs that could not be made, by name (never hidden), with a button to try again."""
     if not names:
         return ""
-    return _items(f"Van {count_of(len(names), 'document', 'documenten')} kon geen PDF worden gemaakt. "
-                  "De Word-bestanden zijn wel compleet. Probeer het later opnieuw via uw antwoorden.",
-                  names, SHOWN_PROBLEMS, "alert-warning")
+    return (_items(f"Van {count_of(len(names), 'document', 'documenten')} kon geen PDF worden gemaakt. "
+                   "De Word-bestanden zijn wel compleet.", names, SHOWN_PROBLEMS, "alert-warning")
+            + f'<p><a class="btn btn-outline-primary" href="{html.escape(url_action("documents_retry"))}">'
+            "PDF-bestanden opnieuw maken</a></p>")
 
 
 def notices_html(notices: list[str]) -> str:
@@ -133,19 +199,19 @@ def sheet_check_html(sheet: SheetResult) -> str:
     return "\n".join(parts)
 
 
-def bulk_progress_html(key: str) -> str:
-    """The waiting screen's progress bar, from what the background task wrote to Redis."""
-    raw = DARedis().get(key)
-    state = json.loads(raw) if raw else {"done": 0, "total": 0, "stage": "wachten"}
-    total = max(state["total"], 1)
-    percent = int(100 * state["done"] / total)
+def job_progress_html(job: dict[str, Any]) -> str:
+    """The waiting screen's progress bar, from what the job's parts wrote to Redis."""
+    state = job_progress(job)
+    total = job.get("count") or 0
     label = {
         "wachten": "De taak staat klaar om te beginnen.",
-        "brieven": f"Brief {state['done']} van {state['total']} is gemaakt.",
-        "verzamelbestand": "Het verzamelbestand om te printen wordt gemaakt.",
-        "pdf": "De PDF-bestanden worden gemaakt.",
+        "brieven": f"Brief {state['letters']} van {total} is gemaakt.",
+        "pdf": "De PDF-bestanden worden gemaakt"
+               + (f" (deel {state['parts_done']} van {state['parts']} is klaar)." if state["parts"] > 1 else "."),
+        "samenvoegen": "De brieven worden samengevoegd tot één ZIP-bestand.",
         "klaar": "Klaar: de downloads worden klaargezet.",
-    }.get(state["stage"], "Bezig…")
+    }[state["stage"]]
+    percent = state["percent"]
     return (
         f'<div class="progress mb-2" role="progressbar" aria-label="Voortgang" aria-valuenow="{percent}" '
         'aria-valuemin="0" aria-valuemax="100">'

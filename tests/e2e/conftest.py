@@ -115,6 +115,25 @@ def api(server):
     return Api(server)
 
 
+def finished_job(api: Api, variables: dict, timeout: float = 600) -> dict:
+    """The session's job once its background tasks are done (PDFs, print file, ZIP).
+
+    The download screen shows a short list's DOCX files at once and its PDFs when the
+    background task has made them: ask for the screen again (as the browser's script and
+    the waiting screen do) until the job has its result.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    job = variables.get("job") or {}
+    while job.get("result") is None:
+        assert time.monotonic() < deadline, f"the job was not finished after {timeout} s: {job.get('state')}"
+        time.sleep(1)
+        api.question()
+        job = api.variables().get("job") or {}
+    return job
+
+
 def docx_lines(content: bytes) -> list[str]:
     import docx
 

@@ -17,7 +17,7 @@ import time
 import zipfile
 
 import yaml
-from conftest import ROOT, docx_lines, flat, pdf_text
+from conftest import ROOT, docx_lines, finished_job, flat, pdf_text
 from test_exchange_flow import EXAMPLES, REVIEW, start_from_saved_answers
 from test_rest_flow import FINAL_SCREEN
 
@@ -77,11 +77,11 @@ def test_a_restart_in_the_middle_of_a_list_job(api, artifacts):
         question = api.question()
     assert question["questionText"].strip() == FINAL_SCREEN, question
     assert told, "the waiting screen did not say that the job was started again"
-    assert "De server werd opnieuw gestart terwijl uw brieven werden gemaakt." in question["subquestionText"]
+    assert "De server werd opnieuw gestart terwijl uw documenten werden gemaakt." in question["subquestionText"]
 
     variables = api.variables()
-    archive = zipfile.ZipFile(io.BytesIO(api.file(variables["bulk_result"]["zip"]["number"])))
-    (artifacts / "bulk-restart.zip").write_bytes(api.file(variables["bulk_result"]["zip"]["number"]))
+    archive = zipfile.ZipFile(io.BytesIO(api.file(finished_job(api, variables)["result"]["files"]["zip"]["number"])))
+    (artifacts / "bulk-restart.zip").write_bytes(api.file(finished_job(api, variables)["result"]["files"]["zip"]["number"]))
     letters = sorted(n for n in archive.namelist() if n.endswith(".docx") and "Leverancier" in n)
     pdfs = sorted(n for n in archive.namelist() if n.endswith(".pdf") and "Leverancier" in n)
     assert len(letters) == LETTERS and len(pdfs) == LETTERS, (len(letters), len(pdfs))

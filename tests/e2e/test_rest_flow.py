@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import MAX_SCREENS, ROOT, docx_lines, flat, pdf_text
+from conftest import MAX_SCREENS, ROOT, docx_lines, finished_job, flat, pdf_text
 from scenarios import interview_variables, recipient, scenario
 
 FINAL_SCREEN = "Uw documenten zijn klaar"
@@ -61,10 +61,10 @@ def run_interview(api, answers: dict, final: str = FINAL_SCREEN) -> dict:
 
 def documents_of(api, variables: dict) -> tuple[dict, dict]:
     """(file name -> DOCX bytes, file name -> PDF bytes) of everything the session made."""
-    documents = variables["documents"]
-    files = [(item["docx"], item["pdf"]) for item in documents["items"]]
-    if documents.get("annex_docx"):
-        files.append((documents["annex_docx"], documents["annex_pdf"]))
+    result = finished_job(api, variables)["result"]
+    files = [(letter["docx"], letter["pdf"]) for letter in result["letters"]]
+    if result["files"].get("annex"):
+        files.append((result["files"]["annex"], result["files"].get("annex_pdf")))
     docx = {f["filename"]: api.file(f["number"]) for f, _ in files}
     pdf = {p["filename"]: api.file(p["number"]) for _, p in files if p}
     return docx, pdf
@@ -128,7 +128,7 @@ def test_one_recipient_gender_neutral(api, tmp_path, artifacts):
     docx, pdf = documents_of(api, variables)
     assert sorted(docx) == ["Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.docx",
                             "Stimuleringsbrief - Groenvoorziening De Boer.docx"]
-    assert variables["documents"]["zip"] is None  # one recipient: no ZIP
+    assert "Alles downloaden (ZIP)" not in api.question()["subquestionText"]  # one recipient: no ZIP offered
     name = "Stimuleringsbrief - Groenvoorziening De Boer"
     assert_letter(docx_lines(docx[name + ".docx"]), pdf_text(pdf[name + ".pdf"]),
                   organisation="Groenvoorziening De Boer", attention="T.a.v. Kim van den Berg",
@@ -161,7 +161,7 @@ def test_three_recipients_tussenvoegsels_and_unknown_person(api, tmp_path):
                       level_sentence="Wij zijn gecertificeerd op prestatieniveau PSO-Trede 2.")
         if attention is None:
             assert not any(line.startswith("T.a.v.") for line in lines)
-    zip_info = variables["documents"]["zip"]
+    zip_info = finished_job(api, variables)["result"]["files"]["zip"]
     assert zip_info["filename"] == "Stimuleringsbrieven.zip"
     import io
     import zipfile

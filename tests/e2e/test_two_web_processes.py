@@ -21,7 +21,7 @@ from itertools import cycle
 
 import pytest
 import requests
-from conftest import ROOT, Api, docx_lines, flat, pdf_text
+from conftest import ROOT, Api, docx_lines, finished_job, flat, pdf_text
 from scenarios import recipient, scenario
 from test_rest_flow import FINAL_SCREEN, check_against_offline, documents_of, run_interview
 
@@ -110,7 +110,7 @@ def test_a_list_made_in_the_background_polled_from_two_web_processes(server, sec
         question = api.question()
     assert question["questionText"].strip() == FINAL_SCREEN, question
     variables = api.variables()
-    archive = zipfile.ZipFile(io.BytesIO(api.file(variables["bulk_result"]["zip"]["number"])))
+    archive = zipfile.ZipFile(io.BytesIO(api.file(finished_job(api, variables)["result"]["files"]["zip"]["number"])))
     docx = {name.rsplit("/", 1)[-1]: archive.read(name) for name in archive.namelist()
             if name.endswith(".docx") and "/" in name and "Leverancier" in name}
     assert len(docx) == 12

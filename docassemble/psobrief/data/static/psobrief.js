@@ -179,8 +179,51 @@
       done();
     }
   });
+  /* The download screen while the PDFs are made: ask the server (the interview's
+   * documents_status event, read-only) every 2 seconds and put the finished downloads in
+   * place, keeping the keyboard focus where it was and saying so to screen readers. A part
+   * ended by a restart (or a failed task) draws the screen again: it starts that part anew
+   * and says so. */
+  var polling = null;
+  function pollDownloads() {
+    var region = document.getElementById("psobrief-downloads");
+    if (!region || region.getAttribute("data-pending") !== "1" || typeof window.action_call !== "function") {
+      if (polling) { clearInterval(polling); polling = null; }
+      return;
+    }
+    if (region.getAttribute("data-asking") === "1") { return; }
+    region.setAttribute("data-asking", "1");
+    window.action_call("documents_status", {}, function (answer) {
+      region.removeAttribute("data-asking");
+      if (!answer || !answer.state) { return; }
+      if (answer.state === "klaar") {
+        var focused = document.activeElement && region.contains(document.activeElement) ? document.activeElement : null;
+        var href = focused ? focused.getAttribute("href") : null;
+        region.outerHTML = answer.html;
+        var status = document.getElementById("psobrief-downloads-status");
+        if (status) { status.textContent = "De PDF-bestanden zijn klaar."; }
+        if (focused) {
+          var again = document.getElementById("psobrief-downloads");
+          var same = again ? Array.prototype.filter.call(again.querySelectorAll("a"), function (a) {
+            return a.getAttribute("href") === href;
+          })[0] : null;
+          (same || again).focus();
+        }
+      } else if (answer.state !== "bezig") {
+        window.location.reload();
+      }
+    }, false, true);
+  }
+  function watchDownloads() {
+    var region = document.getElementById("psobrief-downloads");
+    if (region && region.getAttribute("data-pending") === "1" && !polling) {
+      polling = setInterval(pollDownloads, 2000);
+    }
+  }
   function start() {
     repair();
+    watchDownloads();
+    new MutationObserver(watchDownloads).observe(document.body, { childList: true, subtree: true });
     new MutationObserver(repair).observe(document.body, {
       childList: true, subtree: true, attributes: true, attributeFilter: ["style", "class"]
     });
