@@ -379,3 +379,52 @@ def test_a_pdf_that_fails_is_named_and_the_others_kept(example_data, monkeypatch
     pdfs, missing = bulk.convert_to_pdf(letters)
     assert missing == ["Kapot.pdf"]
     assert sorted(pdfs) == [f"Stimuleringsbrief - Leverancier {n:02d}.pdf" for n in range(3)]
+
+
+def test_a_job_made_in_parts_is_the_job_made_at_once(example_data, monkeypatch):
+    """Parts of 2 letters (three parts for five letters, as the celery workers make them, each
+    written to a file and read back): the same letters, names, salutations, PDFs and print
+    file as in one go, the annex made once, and every file name unique over the parts."""
+    from docassemble.psobrief import bulk
+
+    answers = many(example_data, 5)
+    answers.recipients[3].organisation = answers.recipients[1].organisation  # the same name in another part
+    whole = render_bundle(answers, pdf=True)
+    monkeypatch.setattr(bulk, "PART_LETTERS", 2)
+    items = bulk.plan_letters(answers)
+    assert [item["docx"] for item in items][1::2] == ["Stimuleringsbrief - Leverancier 01.docx",
+                                                      "Stimuleringsbrief - Leverancier 01 2.docx"]
+    parts = []
+    for number, start in enumerate(range(0, 5, 2)):
+        made = bulk.render_part(answers, items[start:start + 2], pdf=True, annex=number == 0, unoserver=False)
+        stored = io.BytesIO()
+        made.write(stored)
+        parts.append(bulk.Part.read(io.BytesIO(stored.getvalue())))
+        assert parts[-1] == made
+    assert [part.annex is not None for part in parts] == [True, False, False]
+    joined = bulk.finish_bundle(items, parts)
+    assert joined.items == whole.items and list(joined.letters) == list(whole.letters)
+    assert [docx_text(letter) for letter in joined.letters.values()] == [docx_text(letter) for letter in whole.letters.values()]
+    assert docx_text(joined.annex) == docx_text(whole.annex) and joined.annex_pdf.startswith(b"%PDF")
+    assert joined.pdf_missing == [] and list(joined.pdfs) == list(whole.pdfs)
+    for (name, docx), pdf in zip(joined.letters.items(), joined.pdfs.values()):
+        assert pdf_says_what_docx_says(pdf, docx), name
+    assert _page_texts(joined.combined_pdf) == _page_texts(whole.combined_pdf)
+    assert docx_text(joined.combined) == docx_text(whole.combined)
+    rows = list(openpyxl.load_workbook(io.BytesIO(joined.overview)).active.iter_rows(values_only=True))
+    assert [row[7] for row in rows[1:]] == list(joined.letters)
+
+
+def test_a_part_without_its_print_pdf_names_the_print_file_missing(example_data):
+    """A part whose print section could not be converted: its letters are converted on their
+    own and the print file's PDF is named missing (never a print file with pages left out)."""
+    from docassemble.psobrief import bulk
+
+    answers = many(example_data, 2)
+    items = bulk.plan_letters(answers)
+    good = bulk.render_part(answers, items[:1], pdf=True, annex=True)
+    bad = bulk.render_part(answers, items[1:], pdf=True)
+    bad.print_pdfs = [None]
+    joined = bulk.finish_bundle(items, [good, bad])
+    assert joined.combined_pdf is None and joined.pdf_missing == ["Alle brieven om te printen.pdf"]
+    assert len(joined.pdfs) == 2

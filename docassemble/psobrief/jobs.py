@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import secrets
 import tempfile
 import threading
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from docassemble.base.util import DAFile, DARedis, background_action, user_info
+from docassemble.base.util import DAFile, DARedis, background_action, log, user_info
 
 from .answers import parse_answers
 from .bulk import (
@@ -51,6 +52,7 @@ __all__ = [
     "HEARTBEAT_TTL",
     "PART_ACTION",
     "start_parts",
+    "part_letters",
     "check_job",
     "job_progress",
     "run_part_job",
@@ -58,6 +60,7 @@ __all__ = [
     "as_file",
     "stored_file",
     "job_lost",
+    "mark_taken",
 ]
 
 #: The interview's event that runs one part in a celery worker (psobrief_documents.yml).
@@ -82,7 +85,8 @@ def start_parts(job: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """
     count = len(data.get("recipients") or [])
     job["count"] = count
-    job["parts"] = max(1, math.ceil(count / PART_LETTERS))
+    job["size"] = part_letters()
+    job["parts"] = max(1, math.ceil(count / job["size"]))
     job["key"] = f"psobrief:job:{user_info().session}:{secrets.token_hex(6)}"
     job["result"] = None
     redis = DARedis()
@@ -94,7 +98,28 @@ def start_parts(job: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
 
 def _start_part(job: dict[str, Any], data: dict[str, Any], part: int) -> Any:
     return background_action(PART_ACTION, answers=data, part=part, parts=job["parts"], key=job["key"],
-                             letters=job.get("letters"), annex=job.get("annex"))
+                             letters=job.get("letters"), annex=job.get("annex"), size=job["size"])
+
+
+#: The environment variable and the docassemble configuration key that set the letters per
+#: part (default :data:`.bulk.PART_LETTERS`): smaller parts spread a list over more workers.
+PART_ENVIRONMENT = "PSOBRIEF_PART_LETTERS"
+PART_CONFIG_KEY = "psobrief part letters"
+
+
+def part_letters() -> int:
+    """Letters per part of a job: ``PSOBRIEF_PART_LETTERS``, else ``psobrief part letters`` in
+    docassemble's configuration, else :data:`.bulk.PART_LETTERS`; at least 1."""
+    value = os.environ.get(PART_ENVIRONMENT)
+    if value is None:
+        from docassemble.base.config import daconfig
+
+        value = daconfig.get(PART_CONFIG_KEY) if isinstance(daconfig, dict) else None
+    try:
+        return max(1, int(value)) if value is not None else PART_LETTERS
+    except (TypeError, ValueError):
+        log(f"psobrief: {PART_ENVIRONMENT} / {PART_CONFIG_KEY} = {value!r} is not a number: parts of {PART_LETTERS}")
+        return PART_LETTERS
 
 
 def job_lost(key: str) -> bool:
@@ -164,7 +189,7 @@ def job_progress(job: dict[str, Any]) -> dict[str, Any]:
         stage = "samenvoegen"
     elif "pdf" in stages or ("klaar" in stages and "brieven" not in stages and "wachten" not in stages):
         stage = "pdf"
-    elif all(stage == "wachten" for stage in stages):
+    elif all(stage in ("wachten", "gestart") for stage in stages):
         stage = "wachten"
     else:
         stage = "brieven"
@@ -177,7 +202,7 @@ def _percent(states: list[dict[str, Any]]) -> int:
     """Letters count for 40%, their PDFs for 55%, storing the job's files for the rest."""
     if not states:
         return 0
-    weights = {"wachten": 0.0, "pdf": 0.4, "opslaan": 0.95, "samenvoegen": 0.95, "klaar": 1.0}
+    weights = {"wachten": 0.0, "gestart": 0.0, "pdf": 0.4, "opslaan": 0.95, "samenvoegen": 0.95, "klaar": 1.0}
     total = 0.0
     for state in states:
         if state["stage"] == "brieven":
@@ -188,6 +213,18 @@ def _percent(states: list[dict[str, Any]]) -> int:
 
 
 # ---------------------------------------------------------------- in a celery worker
+
+
+def mark_taken(key: str, part: int) -> None:
+    """A worker has taken the part from the queue (called by :mod:`.worker` before the task
+    runs): from now on a missing heartbeat means the part was ended by a restart. celery
+    removes a task from the queue when a worker takes it, and docassemble first waits a
+    second and loads the session: without this mark a restart in those seconds would leave
+    the part "wachten" for ever."""
+    redis = DARedis()
+    part_key = f"{key}:{part}"
+    redis.set(part_key + ":alive", str(time.time()), ex=HEARTBEAT_TTL)
+    _set_progress(redis, part_key, {"done": 0, "total": 0, "stage": "gestart"})
 
 
 def _set_progress(redis: Any, key: str, state: dict[str, Any]) -> None:
@@ -218,7 +255,7 @@ def _heartbeat(key: str) -> Iterator[Callable[[int, int, str], None]]:
 
 def run_part_job(data: dict[str, Any], part: int, parts: int, key: str,
                  letters: list[dict[str, Any]] | None = None, annex: dict[str, Any] | None = None,
-                 ) -> dict[str, Any]:
+                 size: int = PART_LETTERS) -> dict[str, Any]:
     """One part of a job (the background task): its letters, their PDFs, stored; the part that
     finishes last joins every part and stores the job's files.
 
@@ -230,7 +267,7 @@ def run_part_job(data: dict[str, Any], part: int, parts: int, key: str,
     with _heartbeat(f"{key}:{part}") as report:
         answers = parse_answers(data)
         items = plan_letters(answers)
-        mine = items[part * PART_LETTERS:(part + 1) * PART_LETTERS]
+        mine = items[part * size:(part + 1) * size]
         total = len(mine)
         report(0, total, "brieven")
         if letters is not None:
