@@ -51,6 +51,8 @@ def test_count_of(number, expected):
 def test_one_missing_pdf_is_singular():
     assert "Van 1 document kon geen PDF worden gemaakt." in interview.missing_pdfs_html(["a.pdf"])
     assert "Van 2 documenten kon geen PDF worden gemaakt." in interview.missing_pdfs_html(["a.pdf", "b.pdf"])
+    with_button = interview.missing_pdfs_html(["a.pdf"], "/interview?action=x&y=<z>")
+    assert 'href="/interview?action=x&amp;y=&lt;z&gt;">PDF-bestanden opnieuw maken</a>' in with_button
 
 
 def test_more_messages_are_counted():

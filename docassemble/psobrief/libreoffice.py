@@ -100,11 +100,17 @@ def _configured() -> str | None:
     return str(value) if value is not None else None
 
 
+#: The environment variable naming the LibreOffice program, when it is not ``soffice`` on the PATH.
+PROGRAM_ENVIRONMENT = "PSOBRIEF_SOFFICE"
+
+
 def soffice() -> str:
-    """The LibreOffice program, or :class:`LibreOfficeMissing`."""
-    program = shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice program (``PSOBRIEF_SOFFICE``, else ``soffice`` or ``libreoffice`` on
+    the PATH), or :class:`LibreOfficeMissing`."""
+    named = os.environ.get(PROGRAM_ENVIRONMENT)
+    program = shutil.which(named) if named else shutil.which("soffice") or shutil.which("libreoffice")
     if not program:
-        raise LibreOfficeMissing("soffice")
+        raise LibreOfficeMissing(named or "soffice")
     return program
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from docassemble.base.util import url_action
 
 from .dutch import count_of
+from .bulk import COMBINED_FILENAME, pdf_name
 from .jobs import as_file, job_progress
 from .spreadsheet import SheetResult, preview_rows
 
@@ -68,13 +69,14 @@ def downloads_html(job: dict[str, Any]) -> str:
 
     While the PDFs are made (``job["result"]`` is None) the DOCX files the web request made
     are there already, and the region says the rest is coming; psobrief.js asks for the
-    finished HTML (``documents_status``) and puts it in place. Then: the ZIP, a table per
+    finished HTML (the ``psobrief_documents_status`` event) and puts it in place. Then: the ZIP, a table per
     letter (a short list) or the count (a long one), the print file, the overview, the
     annex, and every PDF that could not be made, by name, with a button to try again.
     """
     result = job.get("result")
     ready = result is not None
     failed = not ready and job.get("state") == "mislukt"
+    retry = url_action("documents_retry") if failed or ready else ""
     files = result["files"] if ready else {}
     summary = result["summary"] if ready else {"letters": len(job.get("letters") or []), "pdfs": 0,
                                                 "pdf_error": "", "pdf_missing": []}
@@ -83,9 +85,7 @@ def downloads_html(job: dict[str, Any]) -> str:
     parts = []
     if failed:
         parts.append('<div class="alert alert-warning" role="alert">De PDF-bestanden konden niet worden gemaakt. '
-                     'De Word-documenten hieronder zijn wel compleet.</div>'
-                     f'<p><a class="btn btn-outline-primary" href="{html.escape(url_action("documents_retry"))}">'
-                     "PDF-bestanden opnieuw maken</a></p>")
+                     'De Word-documenten hieronder zijn wel compleet.</div>' + _retry_button(retry))
     elif not ready:
         parts.append('<div class="alert alert-info psobrief-pending-note" role="status">De Word-documenten '
                      "staan hieronder klaar. De PDF-bestanden"
@@ -122,9 +122,10 @@ def downloads_html(job: dict[str, Any]) -> str:
         parts.append("<ul class=\"psobrief-files\">" + "".join(f"<li>{item}</li>" for item in extra) + "</ul>")
     if ready and summary["pdf_error"]:
         parts.append('<div class="alert alert-warning" role="alert">De PDF-bestanden konden op deze server niet '
-                     "worden gemaakt. De Word-documenten zijn wel compleet.</div>")
-    elif ready:
-        parts.append(missing_pdfs_html(summary["pdf_missing"]))
+                     "worden gemaakt. De Word-documenten zijn wel compleet.</div>" + _retry_button(retry))
+    elif ready:  # one letter: its print file is not offered, so not named either
+        missing = [name for name in summary["pdf_missing"] if count > 1 or name != pdf_name(COMBINED_FILENAME)]
+        parts.append(missing_pdfs_html(missing, retry))
     pending = 0 if ready or failed else 1
     return f'<div id="psobrief-downloads" tabindex="-1" data-pending="{pending}">' + "\n".join(parts) + "</div>"
 
@@ -150,14 +151,21 @@ def problems_html(problems: list[str]) -> str:
     return _items("Dit moet worden aangepast:", problems, len(problems), "alert-danger")
 
 
-def missing_pdfs_html(names: list[str]) -> str:
-    """The PDFs that could not be made, by name (never hidden), with a button to try again."""
+def missing_pdfs_html(names: list[str], retry: str = "") -> str:
+    """The PDFs that could not be made, by name (never hidden), with a button to try again
+    (a link to ``retry``, when given)."""
     if not names:
         return ""
     return (_items(f"Van {count_of(len(names), 'document', 'documenten')} kon geen PDF worden gemaakt. "
                    "De Word-bestanden zijn wel compleet.", names, SHOWN_PROBLEMS, "alert-warning")
-            + f'<p><a class="btn btn-outline-primary" href="{html.escape(url_action("documents_retry"))}">'
-            "PDF-bestanden opnieuw maken</a></p>")
+            + _retry_button(retry))
+
+
+def _retry_button(retry: str) -> str:
+    if not retry:
+        return ""
+    return f'<p><a class="btn btn-outline-primary" href="{html.escape(retry)}">PDF-bestanden opnieuw maken</a></p>'
+
 
 
 def notices_html(notices: list[str]) -> str:

@@ -180,7 +180,7 @@
     }
   });
   /* The download screen while the PDFs are made: ask the server (the interview's
-   * documents_status event, read-only) every 2 seconds and put the finished downloads in
+   * psobrief_documents_status event, read-only) every 2 seconds and put the finished downloads in
    * place, keeping the keyboard focus where it was and saying so to screen readers. A part
    * ended by a restart (or a failed task) draws the screen again: it starts that part anew
    * and says so. */
@@ -193,7 +193,7 @@
     }
     if (region.getAttribute("data-asking") === "1") { return; }
     region.setAttribute("data-asking", "1");
-    window.action_call("documents_status", {}, function (answer) {
+    window.action_call("psobrief_documents_status", {}, function (answer) {
       region.removeAttribute("data-asking");
       if (!answer || !answer.state) { return; }
       if (answer.state === "klaar") {
