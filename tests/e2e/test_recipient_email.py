@@ -1,0 +1,71 @@
+"""The recipient's optional e-mail address on the screen (issue 12): refused in Dutch at the
+field for each kind of mistake, accepted without the spaces around it, shown on the review
+screen's recipient line, and still there after "Wijzigen"."""
+
+from __future__ import annotations
+
+import playwright.sync_api as playwright
+from person import START, Person, answer_until_recipients
+
+LABEL = "E-mail (optioneel)"
+
+
+def test_recipient_email_on_the_screen_and_the_review(server, browser, artifacts):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    person = Person(page, artifacts / "mail")
+    page.goto(server["url"] + START)
+    answer_until_recipients(person)
+    person.heading("Hoe wilt u de ketenpartners invoeren?")
+    person.choose("Eén voor één in deze vragenlijst")
+    person.press("Doorgaan")
+
+    person.heading("Aan wie stuurt u de brief?")
+    person.fill("Naam van de organisatie", "Groen B.V.")
+    person.fill("Straat en huisnummer", "Dorpsweg 8")
+    person.fill("Postcode", "9711 LM")
+    person.fill("Plaats", "Groningen")
+    person.choose("Genderneutraal (voornaam of voorletters en achternaam)")
+    person.fill("Voornaam of voorletters", "Kim")
+    person.fill("Achternaam", "Berg")
+    field = page.get_by_label(LABEL, exact=True)
+    playwright.expect(field).to_have_attribute("data-maxlength", "254")
+    for typed, message in [
+        ("Kim Berg <kim@groen.nl>", "Vul alleen het e-mailadres in, zonder naam, aanhalingstekens of punthaken"),
+        ("kim@groen.nl; inkoop@groen.nl", "Vul één e-mailadres in, zonder komma of puntkomma."),
+        ("kim@groen", "Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl"),
+    ]:
+        field.fill(typed)
+        page.evaluate("() => { const v = window.jQuery && jQuery('#daform').data('validator');"
+                      " if (v) { v.settings.rules = {}; } }")  # the server's rule, not the browser's
+        person.press("Doorgaan")
+        person.heading("Aan wie stuurt u de brief?")
+        playwright.expect(page.get_by_text(message)).to_be_visible()
+        playwright.expect(field).to_have_value(typed)  # nothing typed is lost
+    person.shot("recipient-email-refused")
+    field.fill("  kim.berg@groen-bv.nl  ")
+    person.press("Doorgaan")
+
+    person.heading("Nog een ketenpartner?")
+    person.press("Nee, ga verder")
+    person.heading("Controleer uw antwoorden")
+    table = page.locator("table").filter(has_text="Aanhef")
+    playwright.expect(table).to_contain_text("Dorpsweg 8, 9711 LM Groningen")
+    playwright.expect(table.locator(".psobrief-email")).to_have_text("E-mail: kim.berg@groen-bv.nl")
+    person.shot("review-with-email", widths=(1280, 375))
+
+    # Wijzigen: the address is on the screen again, trimmed; emptied, it goes from the review
+    table.get_by_role("button", name="Wijzigen").first.click()
+    page.wait_for_load_state("networkidle")
+    person.heading("Aan wie stuurt u de brief?")
+    playwright.expect(page.get_by_label(LABEL, exact=True)).to_have_value("kim.berg@groen-bv.nl")
+    page.get_by_label(LABEL, exact=True).fill("")
+    person.press("Doorgaan")
+    person.heading("Controleer uw antwoorden")
+    table = page.locator("table").filter(has_text="Aanhef")
+    playwright.expect(table).to_contain_text("Dorpsweg 8, 9711 LM Groningen")
+    playwright.expect(table.locator(".psobrief-email")).to_have_count(0)
+    assert [e for e in errors if "setting 'nl'" not in e] == []
+    context.close()
