@@ -69,3 +69,54 @@ def test_recipient_email_on_the_screen_and_the_review(server, browser, artifacts
     playwright.expect(table.locator(".psobrief-email")).to_have_count(0)
     assert [e for e in errors if "setting 'nl'" not in e] == []
     context.close()
+
+
+def test_email_column_from_an_uploaded_spreadsheet(server, browser, artifacts, tmp_path):
+    """A list with an E-mail column: a bad address is named by row; the good list's addresses
+    reach the review screen's recipient lines (through fill_recipients)."""
+    import openpyxl
+
+    headers = ["Organisatie", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanspreekvorm",
+               "Voornaam of voorletters", "Tussenvoegsel", "Achternaam", "Aanhef", "E-mail"]
+
+    def sheet(path, rows):
+        workbook = openpyxl.Workbook()
+        workbook.active.append(headers)
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(path)
+
+    good = [["Groen B.V.", "Dorpsweg 8", "9711 LM", "Groningen", "", "heer", "J.", "", "Smit", "", "j.smit@groen.nl"],
+            ["Bos & Co", "Laan 1", "1234 AB", "Ede", "", "onbekend", "", "", "", "", ""],
+            ["Water N.V.", "Kade 3", "3511 AB", "Utrecht", "", "mevrouw", "", "de", "Wit", "", " inkoop@water.nl "]]
+    bad = tmp_path / "fout.xlsx"
+    sheet(bad, good[:2] + [["Fout B.V.", "Weg 2", "1234 AB", "Ede", "", "", "", "", "", "", "a@b.nl, c@d.nl"]])
+    upload = tmp_path / "lijst.xlsx"
+    sheet(upload, good)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    person = Person(page, artifacts / "mail")
+    page.goto(server["url"] + START)
+    answer_until_recipients(person)
+    person.heading("Hoe wilt u de ketenpartners invoeren?")
+    person.choose("Uit een spreadsheet (Excel of CSV)")
+    person.press("Doorgaan")
+    person.heading("Upload uw lijst met ketenpartners")
+    page.locator("input[type=file]").first.set_input_files(str(bad))
+    person.press("Doorgaan")
+    person.heading("Controleer de ketenpartners uit uw spreadsheet")
+    playwright.expect(page.get_by_text("Rij 4: Vul één e-mailadres in, zonder komma of puntkomma.")).to_be_visible()
+    person.press("Een andere spreadsheet uploaden")
+    person.heading("Upload uw lijst met ketenpartners")
+    page.locator("input[type=file]").first.set_input_files(str(upload))
+    person.press("Doorgaan")
+    person.heading("Controleer de ketenpartners uit uw spreadsheet")
+    playwright.expect(page.get_by_text("3 ketenpartners gelezen")).to_be_visible()
+    person.press("Deze ketenpartners gebruiken")
+    person.heading("Controleer uw antwoorden")
+    table = page.locator("table").filter(has_text="Aanhef")
+    playwright.expect(table.locator(".psobrief-email")).to_have_text(["E-mail: j.smit@groen.nl", "E-mail: inkoop@water.nl"])
+    playwright.expect(table.get_by_role("row").filter(has_text="Bos & Co").locator(".psobrief-email")).to_have_count(0)
+    person.shot("review-list-with-email")
+    context.close()
