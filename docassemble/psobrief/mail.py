@@ -44,7 +44,7 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 
 from . import fields
-from .dutch import clean
+from .dutch import clean, count_of
 
 __all__ = [
     "MailProblem",
@@ -323,8 +323,8 @@ class _Connection:
             return (f"De mailserver {where} weigert de verbinding. Draait de server, en kloppen 'server' en "
                     "'port' bij 'mail:'?")
         if isinstance(error, (socket.timeout, TimeoutError)) or _timed_out(error):
-            unit = "seconde" if self.timeout == 1 else "seconden"
-            return f"De mailserver {where} antwoordde niet binnen {self.timeout:g} {unit}."
+            waited = count_of(max(1, round(self.timeout)), "seconde", "seconden")
+            return f"De mailserver {where} antwoordde niet binnen {waited}."
         if isinstance(error, socket.gaierror):
             return (f"De naam van de mailserver ({self.settings['server']}) is niet gevonden. Controleer "
                     "'server' bij 'mail:'.")
