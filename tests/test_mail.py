@@ -193,7 +193,30 @@ def test_line_breaks_in_names_and_subject_never_make_a_header(server):
     (kept,) = server.messages()
     assert sorted(kept.keys()) == sorted(EXPECTED_HEADERS + ["X-Envelope-From", "X-Envelope-To"])
     assert kept["X-Envelope-To"] == "<j.vandenberg@glanzendepand.nl>"
-    assert b"\nBcc:" not in server.files()[0].read_bytes()
+    assert b"\nBcc:" not in server.files()[0].read_bytes().split(b"\r\n\r\n")[0]  # the header block
+    assert all("Bcc" not in part.keys() for part in kept.walk())
+
+
+@pytest.mark.parametrize("evil", ["=?utf-8?q?X=0D=0ABcc:_evil@x.example?=",
+                                  "=?utf-8?b?WA0KQmNjOiBldmlsQHguZXhhbXBsZQ==?=",
+                                  "Bouw =?iso-8859-1?q?X=0ABcc:_evil@x.example?= B.V."])
+def test_encoded_words_that_hide_a_line_break_never_make_a_header(server, evil):
+    """Python's email package decodes an RFC 2047 encoded word when a header is set and writes the
+    line break it holds as it is (a Bcc header); typed text is kept from being an encoded word."""
+    msg = message(organisation=evil, subject=evil, salutation=evil, signatory_name=evil, letter_filename=evil,
+                  annex_filename=evil)
+    got = parsed(msg)
+    assert sorted(got.keys()) == EXPECTED_HEADERS
+    for part in got.walk():
+        assert "Bcc" not in part.keys()
+    assert got["Subject"].replace("\u2060", "") == evil  # as typed, with an invisible word joiner after "="
+    assert got["From"].addresses[0].addr_spec == "noreply@psobrief.example"
+    assert send_message(msg, server.config()) is None
+    (kept,) = server.messages()
+    assert sorted(kept.keys()) == sorted(EXPECTED_HEADERS + ["X-Envelope-From", "X-Envelope-To"])
+    assert kept["X-Envelope-To"] == "<j.vandenberg@glanzendepand.nl>"
+    assert b"\nBcc:" not in server.files()[0].read_bytes().split(b"\r\n\r\n")[0]  # the header block
+    assert all("Bcc" not in part.keys() for part in kept.walk())
 
 
 @pytest.mark.parametrize("field, value", [("to", "a@b.nl\r\nBcc: evil@x.example"), ("to", "a@b.nl, evil@x.example"),

@@ -11,7 +11,9 @@ Plain functions, no docassemble import, so every part is tested against a real S
   signature (signatory, function, organisation, KvK-nummer, e-mail: article 27 of the
   Handelsregisterwet asks the KvK-nummer in e-mail too), the letter's PDF and optionally the
   annex's PDF attached. Text from people (names, subject, file names) is folded onto one line
-  before it goes into a header, so it can never add a header.
+  and kept from being an RFC 2047 encoded word (Python's email package would decode one into a
+  line break) before it goes into a header, and every header is checked once more at the end,
+  so it can never add a header.
 - :func:`smtp_settings` reads docassemble's ``mail:`` configuration (a dict, or the list
   docassemble makes of it) with docassemble's own keys and defaults: ``server`` (localhost),
   ``port`` (25), ``use ssl`` (False), ``use tls`` (True: STARTTLS), ``username``,
@@ -94,12 +96,34 @@ def _one_line(value: Any, limit: int = 500) -> str:
     return clean(text)[:limit]
 
 
+#: The opening of an RFC 2047 encoded word. Python's email package (3.12.1 here) decodes encoded
+#: words in a header value when it is set, and writes what they decode to as it is: a typed
+#: "=?utf-8?q?a=0D=0ABcc:_x@y?=" would become a line break and a Bcc header. A word joiner
+#: (U+2060, invisible) between "=" and "?" keeps the text as typed on the screen, and no longer
+#: an encoded word.
+_ENCODED_WORD = "=?"
+
+
+def _header_text(value: Any, limit: int) -> str:
+    """Text for a header or a file name: one line (:func:`_one_line`), no encoded word."""
+    return _one_line(value, limit).replace(_ENCODED_WORD, "=\u2060?")
+
+
 def _address(display_name: Any, addr: str, what: str) -> Address:
     problem = check_address(addr)
     if problem:
         raise MailProblem(f"{what}: {problem}")
     local, _, domain = addr.strip().rpartition("@")
-    return Address(display_name=_one_line(display_name, 200), username=local, domain=domain)
+    return Address(display_name=_header_text(display_name, 200), username=local, domain=domain)
+
+
+def _no_line_breaks(message: EmailMessage) -> None:
+    """Every header of every part on one line, as meant: a last check before a message leaves."""
+    for part in message.walk():
+        for name, value in part.items():
+            if re.search(r"[\r\n\x00]", str(value)):
+                raise MailProblem(f"Het bericht kon niet veilig worden gemaakt: de kopregel {name} bevat een "
+                                  "regeleinde.")
 
 
 def _sender_addr(sender: str) -> str:
@@ -153,13 +177,13 @@ def letter_message(*, to: str, sender_address: str, organisation: str, reply_to:
     if not letter_pdf:
         raise MailProblem("De PDF van de brief ontbreekt: zonder PDF wordt er geen e-mail verstuurd.")
     organisation = _one_line(organisation, 200)
-    subject_line = _one_line(subject, 300)
+    subject_line = _one_line(subject, 300)  # the body names it as typed
     sender_addr = _sender_addr(sender_address)
     message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = _address(organisation, sender_addr, "Het afzenderadres van de server")
     message["To"] = _address("", to, "Het e-mailadres van de ketenpartner")
     message["Reply-To"] = _address(organisation, reply_to, "Het e-mailadres van uw organisatie")
-    message["Subject"] = subject_line
+    message["Subject"] = _header_text(subject, 300)
     message["Date"] = email.utils.format_datetime(date or datetime.datetime.now(datetime.timezone.utc))
     message["Message-ID"] = email.utils.make_msgid(domain=sender_addr.rpartition("@")[2])
     message.set_content(_body(
@@ -168,10 +192,11 @@ def letter_message(*, to: str, sender_address: str, organisation: str, reply_to:
         str(message["Reply-To"].addresses[0].addr_spec),
     ), subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_attachment(bytes(letter_pdf), maintype="application", subtype="pdf",
-                           filename=_one_line(letter_filename, 150) or "Stimuleringsbrief.pdf")
+                           filename=_header_text(letter_filename, 150) or "Stimuleringsbrief.pdf")
     if annex_pdf:
         message.add_attachment(bytes(annex_pdf), maintype="application", subtype="pdf",
-                               filename=_one_line(annex_filename, 150) or f"Bijlage - {ANNEX_TITLE}.pdf")
+                               filename=_header_text(annex_filename, 150) or f"Bijlage - {ANNEX_TITLE}.pdf")
+    _no_line_breaks(message)
     return message
 
 
