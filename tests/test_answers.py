@@ -358,6 +358,8 @@ INVALID = "Ketenpartner 1: Dit is geen geldig e-mailadres. Schrijf het als naam@
     ("j..an@devries.nl", INVALID),
     ("jan@-devries.nl", INVALID),
     ("x" * 65 + "@devries.nl", INVALID),
+    ("=?utf-8?q?a=0D=0ABcc:_x?=@devries.nl", INVALID),  # an encoded word: Python would write its CR/LF
+    ("=?utf-8?q?a=0D=0Ab?=@devries.nl", INVALID),
 ])
 def test_recipient_email_refused_in_dutch(example_data, typed, message):
     example_data["recipients"][0]["email"] = typed
@@ -420,6 +422,12 @@ def test_hostile_recipient_email_in_an_answers_zip_refused(tmp_path, example_dat
     with pytest.raises(AnswersError) as caught:
         read_answers(export_answers(example_data, base_dir=BASE), tmp_path)
     assert caught.value.problems == [LINE.replace("Ketenpartner 1", "Ketenpartner 2")]
+
+
+def test_sender_email_refuses_an_encoded_word(example_data):
+    example_data["sender"]["email"] = "=?utf-8?q?a=0D=0Ab?=@devries.nl"
+    assert problems(example_data) == [
+        "Afzender: Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl, zonder spaties."]
 
 
 def test_sender_email_rule_unchanged():

@@ -219,6 +219,28 @@ def test_encoded_words_that_hide_a_line_break_never_make_a_header(server, evil):
     assert all("Bcc" not in part.keys() for part in kept.walk())
 
 
+@pytest.mark.parametrize("field", ["to", "reply_to"])
+def test_an_address_holding_an_encoded_word_is_refused(field):
+    """'=?utf-8?q?a=0D=0Ab?=@x.nl' is an addr-spec by the letters, but Python writes it as 'a', a line
+    break and 'b@x.nl': refused by the address rule."""
+    assert "geen geldig e-mailadres" in check_address("=?utf-8?q?a=0D=0Ab?=@x.nl")
+    with pytest.raises(MailProblem, match="geen geldig e-mailadres"):
+        message(**{field: "=?utf-8?q?a=0D=0Ab?=@x.nl"})
+
+
+def test_the_last_check_catches_a_header_that_would_be_split():
+    """Should anything get past the rules, the message is refused before it leaves."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["Subject"] = "gewoon"
+    mail._no_line_breaks(msg)
+    msg["To"] = Address(username="=?utf-8?q?a=0D=0Ab?=", domain="x.nl")  # around check_address
+    with pytest.raises(MailProblem, match="de kopregel To zou worden gesplitst"):
+        mail._no_line_breaks(msg)
+
+
 @pytest.mark.parametrize("field, value", [("to", "a@b.nl\r\nBcc: evil@x.example"), ("to", "a@b.nl, evil@x.example"),
                                           ("to", "Jan <a@b.nl>"), ("reply_to", "x@y.nl\nBcc: evil@x.example"),
                                           ("sender_address", "noreply@psobrief.example\r\nBcc: evil@x.example")])

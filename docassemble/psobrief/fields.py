@@ -211,8 +211,10 @@ def address_problem(value: Any) -> str | None:
         return ("Vul alleen het e-mailadres in, zonder naam, aanhalingstekens of punthaken ervoor of "
                 "erachter: bijvoorbeeld j.devries@organisatie.nl.")
     local, _, domain = text.rpartition("@")
+    # "=?" opens an RFC 2047 encoded word, which Python's email package decodes when it writes
+    # the address (a "=0D=0A" inside would become a line break in the header): never an address
     if (not _EMAIL.match(text) or len(local) > 64 or local.startswith(".") or local.endswith(".")
-            or ".." in local):
+            or ".." in local or "=?" in text):
         return ("Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl: zonder spaties en "
                 "zonder letters met accenten.")
     return None
@@ -252,7 +254,7 @@ def check(key: str, value: Any, country: str = "") -> Checked:
             if key.startswith("recipient."):
                 message += " Ligt het adres in het buitenland? Vul dan ook het land in."
             result.problems.append(message)
-    elif current.kind == "email" and not _EMAIL.match(text):
+    elif current.kind == "email" and (not _EMAIL.match(text) or "=?" in text):  # "=?": see address_problem
         result.problems.append(
             "Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl, zonder spaties."
         )

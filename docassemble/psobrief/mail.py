@@ -118,12 +118,19 @@ def _address(display_name: Any, addr: str, what: str) -> Address:
 
 
 def _no_line_breaks(message: EmailMessage) -> None:
-    """Every header of every part on one line, as meant: a last check before a message leaves."""
+    """Every header of every part is one header as written out: a last check before a message leaves.
+
+    Each header is folded as it will be sent; every line after its first must be a
+    continuation (start with a space or tab), so no text inside it can start a header.
+    """
     for part in message.walk():
         for name, value in part.items():
-            if re.search(r"[\r\n\x00]", str(value)):
-                raise MailProblem(f"Het bericht kon niet veilig worden gemaakt: de kopregel {name} bevat een "
-                                  "regeleinde.")
+            lines = part.policy.fold(name, value).split("\r\n")
+            if lines[-1] == "":
+                lines.pop()
+            if re.search(r"[\r\n\x00]", str(value)) or any(not line[:1].isspace() for line in lines[1:]):
+                raise MailProblem(f"Het bericht kon niet veilig worden gemaakt: de kopregel {name} zou worden "
+                                  "gesplitst. Controleer de namen en het onderwerp.")
 
 
 def _sender_addr(sender: str) -> str:
