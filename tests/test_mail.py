@@ -13,6 +13,7 @@ import email.policy
 import re
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -505,7 +506,6 @@ def test_mail_key_changes_with_letters_and_address():
 
 def test_mail_module_imports_no_docassemble():
     code = "import sys, docassemble.psobrief.mail; print(sorted(m for m in sys.modules if m.startswith('docassemble.') and not m.startswith('docassemble.psobrief')))"
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
