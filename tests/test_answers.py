@@ -145,7 +145,7 @@ def test_bad_email_refused_in_dutch(example_data, email):
 def test_every_field_has_a_rule_the_answers_use():
     from docassemble.psobrief import fields
 
-    assert len(fields.RULES) == 24
+    assert len(fields.RULES) == 25  # 24 + recipient.email (issue 12)
     assert all(rule.max_length > 0 and rule.label for rule in fields.RULES.values())
 
 
@@ -307,3 +307,134 @@ def test_own_measures_as_typed_text_split_after_invisible_characters_go(example_
     answers = parse_answers(example_data, base_dir=BASE)
     assert answers.annex.own_measures == ["xy", "Wij kopen sociaal in"]
     assert len(answers.notices) == 1
+
+
+# ---------------------------------------------------------------- a recipient's e-mail address (issue 12)
+
+
+@pytest.mark.parametrize("typed, kept", [("inkoop@devries.nl", "inkoop@devries.nl"),
+                                         ("  J.de.Vries+psO@Sub.Bouw-Bedrijf.co.uk ", "J.de.Vries+psO@Sub.Bouw-Bedrijf.co.uk"),
+                                         ("o'brien@example.ie", "o'brien@example.ie"),
+                                         ("a@" + "b" * 60 + "." + "c" * 60 + "." + "d" * 60 + "." + "e" * 59 + ".nl",
+                                          "a@" + "b" * 60 + "." + "c" * 60 + "." + "d" * 60 + "." + "e" * 59 + ".nl")])
+def test_recipient_email_accepted_and_trimmed(example_data, typed, kept):
+    example_data["recipients"][0]["email"] = typed
+    assert len(kept) <= 254
+    answers = parse_answers(example_data, base_dir=BASE)
+    assert answers.recipients[0].email == kept
+    assert answers.recipients[1].email == ""  # optional: no key, no address
+
+
+LINE = "Ketenpartner 1: Het e-mailadres bevat een regeleinde of een onzichtbaar teken. Typ het adres opnieuw, " \
+       "op één regel, bijvoorbeeld j.devries@organisatie.nl."
+ONE = "Ketenpartner 1: Vul één e-mailadres in, zonder komma of puntkomma. Een brief gaat naar één adres per ketenpartner."
+PLAIN = "Ketenpartner 1: Vul alleen het e-mailadres in, zonder naam, aanhalingstekens of punthaken ervoor of " \
+        "erachter: bijvoorbeeld j.devries@organisatie.nl."
+INVALID = "Ketenpartner 1: Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl: zonder spaties en " \
+          "zonder letters met accenten."
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("x@y.nl\r\nBcc: evil@x.nl", LINE),
+    ("x@y.nl\n", LINE),
+    ("x@y.nl\rBcc: evil@x.nl", LINE),
+    ("x\x00@y.nl", LINE),
+    ("x@y.nl\x85", LINE),
+    ("\ufeffx@y.nl", LINE),
+    ("x\u200b@y.nl", LINE),
+    ("x@y.nl\tz@q.nl", LINE),
+    ("a@b.nl, c@d.nl", ONE),
+    ("a@b.nl;c@d.nl", ONE),
+    ("a@b@c.nl", ONE),
+    ("Jan de Vries <jan@devries.nl>", PLAIN),
+    ("<jan@devries.nl>", PLAIN),
+    ('"jan"@devries.nl', PLAIN),
+    ("Jan jan@devries.nl", PLAIN),
+    ("geen-apenstaartje.nl", INVALID),
+    ("a@b", INVALID),
+    ("jan@café.nl", INVALID),
+    (".jan@devries.nl", INVALID),
+    ("jan.@devries.nl", INVALID),
+    ("j..an@devries.nl", INVALID),
+    ("jan@-devries.nl", INVALID),
+    ("x" * 65 + "@devries.nl", INVALID),
+    ("=?utf-8?q?a=0D=0ABcc:_x?=@devries.nl", INVALID),  # an encoded word: Python would write its CR/LF
+    ("=?utf-8?q?a=0D=0Ab?=@devries.nl", INVALID),
+])
+def test_recipient_email_refused_in_dutch(example_data, typed, message):
+    example_data["recipients"][0]["email"] = typed
+    assert problems(example_data) == [message]
+
+
+def test_recipient_email_too_long(example_data):
+    address = "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "cccc.nl"  # well-formed, one character too long
+    assert len(address) == 255
+    example_data["recipients"][0]["email"] = address
+    assert problems(example_data) == [
+        "Ketenpartner 1: Het e-mailadres is 255 tekens lang. Het maximum is 254 tekens: controleer het adres."]
+
+
+@pytest.mark.parametrize("value", ["", "   ", None])
+def test_recipient_email_empty_is_no_address(example_data, value):
+    example_data["recipients"][0]["email"] = value
+    assert parse_answers(example_data, base_dir=BASE).recipients[0].email == ""
+
+
+def test_recipient_email_not_text(example_data):
+    example_data["recipients"][0]["email"] = ["a@b.nl", "c@d.nl"]
+    assert problems(example_data) == ["Ketenpartner 1: 'email' moet een tekst zijn."]
+
+
+def test_recipient_email_in_the_answers_format_only_when_given(example_data):
+    from docassemble.psobrief.answers import recipient_dict
+
+    example_data["recipients"][0]["email"] = " inkoop@devries.nl "
+    answers = parse_answers(example_data, base_dir=BASE)
+    assert recipient_dict(answers.recipients[0])["email"] == "inkoop@devries.nl"
+    assert "email" not in recipient_dict(answers.recipients[1])
+
+
+def test_recipient_email_kept_through_the_answers_zip(tmp_path, example_data):
+    """The saved answers (ZIP with answers.yml) carry the address, and read back to the same one."""
+    import io
+    import zipfile
+
+    from docassemble.psobrief.answers import recipient_dict
+    from docassemble.psobrief.exchange import export_answers, read_answers
+
+    example_data["recipients"][0]["email"] = "inkoop@devries.nl"
+    example_data["recipients"][2]["email"] = "J.Jansen+pso@transport-noord.nl"
+    answers = parse_answers(example_data, base_dir=BASE)
+    # as the interview saves it: collect_answers' dict, recipients as recipient_dict writes them
+    data = dict(example_data, recipients=[recipient_dict(item) for item in answers.recipients])
+    content = export_answers(data, base_dir=BASE)
+    text = zipfile.ZipFile(io.BytesIO(content)).read("answers.yml").decode("utf-8")
+    assert text.count("email: inkoop@devries.nl") == 1 and "J.Jansen+pso@transport-noord.nl" in text
+    assert yaml.safe_load(text)["recipients"][1].get("email") is None
+    again = read_answers(content, tmp_path)
+    assert [r.email for r in again.recipients] == ["inkoop@devries.nl", "", "J.Jansen+pso@transport-noord.nl"]
+
+
+def test_hostile_recipient_email_in_an_answers_zip_refused(tmp_path, example_data):
+    from docassemble.psobrief.exchange import export_answers, read_answers
+
+    example_data["recipients"][1]["email"] = "a@b.nl\r\nBcc: evil@x.nl"
+    with pytest.raises(AnswersError) as caught:
+        read_answers(export_answers(example_data, base_dir=BASE), tmp_path)
+    assert caught.value.problems == [LINE.replace("Ketenpartner 1", "Ketenpartner 2")]
+
+
+def test_sender_email_refuses_an_encoded_word(example_data):
+    example_data["sender"]["email"] = "=?utf-8?q?a=0D=0Ab?=@devries.nl"
+    assert problems(example_data) == [
+        "Afzender: Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl, zonder spaties."]
+
+
+def test_sender_email_rule_unchanged():
+    """sender.email keeps its own rule (kind email; the earlier messages); only recipients get the strict one."""
+    from docassemble.psobrief import fields
+
+    assert fields.rule("sender.email").kind == "email"
+    assert fields.rule("recipient.email").kind == "mailbox"
+    assert fields.rule("recipient.email").max_length == 254 and not fields.rule("recipient.email").required
+    assert fields.check("recipient.email", "a@b.nl\x07").problems and not fields.check("sender.email", "a@b.nl\x07").problems

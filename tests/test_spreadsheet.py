@@ -399,7 +399,8 @@ def test_no_header_row():
 
 def test_extra_and_double_columns_ignored():
     header = HEADER + ["Opmerking", "Telefoon", "Adres"]
-    result = read(xlsx([header, BAKKER + ["vaste klant", "020-1234567", "Postbus 1"]]))
+    padding = [""] * (len(HEADER) - len(BAKKER))  # the optional columns after Aanhef (E-mail) left empty
+    result = read(xlsx([header, BAKKER + padding + ["vaste klant", "020-1234567", "Postbus 1"]]))
     assert result.problems == []
     assert result.ignored_columns == ["Opmerking", "Telefoon", "Adres"]
     assert result.warnings == [
@@ -996,9 +997,10 @@ def test_control_character_in_xlsx_cell():
     texts = [*HEADER, *BAKKER[1:4], "onbekend"]
     strings = f'<sst xmlns="{NS}">' + "".join(f"<si><t>{text}</t></si>" for text in texts)
     strings += "<si><r><t>Groen</t></r><r><rPr><b/></rPr><t>_x0001_ B.V.</t></r></si></sst>"
-    row2 = zip(("A2", "B2", "C2", "D2", "F2"), (len(texts), 10, 11, 12, 13))
+    first = len(HEADER)  # the shared-string index of BAKKER[1]
+    row2 = zip(("A2", "B2", "C2", "D2", "F2"), (len(texts), first, first + 1, first + 2, first + 3))
     rows = [
-        '<row r="1">' + "".join(f'<c r="{chr(65 + n)}1" t="s"><v>{n}</v></c>' for n in range(10)) + "</row>",
+        '<row r="1">' + "".join(f'<c r="{chr(65 + n)}1" t="s"><v>{n}</v></c>' for n in range(first)) + "</row>",
         '<row r="2">' + "".join(f'<c r="{ref}" t="s"><v>{index}</v></c>' for ref, index in row2) + "</row>",
     ]
     result = read(handmade_xlsx(rows, parts={"xl/sharedStrings.xml": strings.encode()}))
@@ -1040,3 +1042,73 @@ def test_date_and_time_cells_warned(epoch):
         "Rij 3: de cel in kolom Straat en huisnummer is in Excel opgemaakt als datum "
         f"(25-11-2026 12:30). {check}",
     ]
+
+
+# ------------------------------------------------------------------ the E-mail column (issue 12)
+
+
+def test_template_has_an_email_column_with_help():
+    assert HEADER[-1] == "E-mail" and COLUMNS["E-mail"] == "email"
+    workbook = openpyxl.load_workbook(io.BytesIO(template_workbook()))
+    assert [cell.value for cell in workbook["Ketenpartners"][1]][-1] == "E-mail"
+    assert workbook["Ketenpartners"]["K2"].value in (None, "")  # the example row is never e-mailed
+    help_rows = {row[0]: row for row in workbook["Toelichting"].iter_rows(values_only=True) if row and row[0]}
+    assert help_rows["E-mail"][1] == "nee"
+    assert "Eén e-mailadres" in help_rows["E-mail"][2] and "zonder naam of punthaken" in help_rows["E-mail"][2]
+    assert template_csv().decode("utf-8-sig").splitlines()[0].endswith(";E-mail")
+
+
+@pytest.mark.parametrize("make", [lambda rows: read(xlsx(rows)), lambda rows: read(csv_bytes(rows), "lijst.csv")])
+def test_email_column_read_and_checked(make):
+    rows = [
+        HEADER,
+        BAKKER + [" inkoop@bakker.nl "],
+        JANSEN + [""],
+        NOBODY + ["planning@transport-noord.nl"],
+    ]
+    result = make(rows)
+    assert result.problems == []
+    assert [r.get("email") for r in result.recipients] == ["inkoop@bakker.nl", None, "planning@transport-noord.nl"]
+    assert preview_rows(result)[0]["email"] == "inkoop@bakker.nl" and "email" not in preview_rows(result)[1]
+
+
+@pytest.mark.parametrize("header", ["E-mail", "Email", "e-mailadres", "E-mailadres contactpersoon", "Mail"])
+def test_email_column_aliases(header):
+    result = read(csv_bytes([HEADER[:-1] + [header], BAKKER + ["inkoop@bakker.nl"]], encoding="utf-8"), "lijst.csv")
+    assert result.problems == [] and result.ignored_columns == []
+    assert result.recipients[0]["email"] == "inkoop@bakker.nl"
+
+
+def test_bad_addresses_reported_per_row_in_dutch():
+    rows = [
+        HEADER,
+        BAKKER + ["Jan Bakker <jan@bakker.nl>"],
+        JANSEN + ["a@jansen.nl; b@jansen.nl"],
+        NOBODY + ["geen adres"],
+        ["Goed B.V.", "Brink 1", "7411 BT", "Deventer", "", "", "", "", "", "", "goed@goed.nl"],
+    ]
+    result = read(xlsx(rows))
+    assert result.problems == [
+        "Rij 2: Vul alleen het e-mailadres in, zonder naam, aanhalingstekens of punthaken ervoor of erachter: "
+        "bijvoorbeeld j.devries@organisatie.nl.",
+        "Rij 3: Vul één e-mailadres in, zonder komma of puntkomma. Een brief gaat naar één adres per ketenpartner.",
+        "Rij 4: Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl: zonder spaties en zonder "
+        "letters met accenten.",
+    ]
+    assert result.rows == [5] and result.recipients[0]["email"] == "goed@goed.nl"
+
+
+def test_line_break_in_an_email_cell_refused_not_joined():
+    """Alt+Enter in an Excel cell, or a CR/LF a CSV kept in quotes: refused, never folded into one address."""
+    rows = [HEADER, BAKKER + ["inkoop@bakker.nl\nBcc: evil@x.nl"], JANSEN + ["a@jansen.nl\r\n"]]
+    for result in (read(xlsx(rows)), read(csv_bytes(rows, encoding="utf-8"), "lijst.csv")):
+        assert result.recipients == []
+        assert result.problems == [
+            f"Rij {n}: Het e-mailadres bevat een regeleinde of een onzichtbaar teken. Typ het adres opnieuw, op één "
+            "regel, bijvoorbeeld j.devries@organisatie.nl." for n in (2, 3)]
+
+
+def test_email_column_as_a_number_or_date_cell_refused():
+    rows = [HEADER, BAKKER + [12345], JANSEN + [datetime.date(2026, 11, 25)]]
+    result = read(xlsx(rows))
+    assert len(result.problems) == 2 and all("geen geldig e-mailadres" in p for p in result.problems)

@@ -88,6 +88,7 @@ class Recipient:
     city: str
     contact: Person
     country: str = ""
+    email: str = ""  # optional: one plain address the letter may be e-mailed to
 
 
 @dataclass
@@ -304,12 +305,19 @@ def _read_recipient(reader: _Reader, data: Any, where: str) -> Recipient:
         city=reader.field(data, "city", "recipient.city", where),
         contact=person,
         country=country,
+        email=reader.field(data, "email", "recipient.email", where),
     )
 
 
 def recipient_dict(recipient: Recipient) -> dict[str, Any]:
-    """A recipient back in the answers format (the inverse of :func:`read_recipient`)."""
-    return asdict(recipient)
+    """A recipient back in the answers format (the inverse of :func:`read_recipient`).
+
+    ``email`` is optional in the format and only present when the recipient has one.
+    """
+    data = asdict(recipient)
+    if not data.get("email"):
+        data.pop("email", None)
+    return data
 
 
 def parse_answers(data: Any, base_dir: Path | None = None, recipients_required: bool = True) -> Answers:

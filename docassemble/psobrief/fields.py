@@ -33,6 +33,8 @@ __all__ = [
     "check_date",
     "date_limits",
     "long_number",
+    "address_problem",
+    "MAX_ADDRESS_LENGTH",
 ]
 
 #: Characters that XML (and so a DOCX file) cannot hold, other C0 controls and the
@@ -44,6 +46,11 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,30}$")
 _WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+(/[^\s<>\"]*)?$")
+#: Longest e-mail address (RFC 5321: a path holds at most 256 octets, the angle brackets included).
+MAX_ADDRESS_LENGTH = 254
+#: What an address must never hold: line breaks and other control characters (a header could be
+#: added with them), and the byte-order mark and other invisible format characters.
+_ADDRESS_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
 #: A letter may be dated this far back and ahead of today.
 DATE_DAYS_BACK = 2 * 365
 DATE_DAYS_AHEAD = 365
@@ -57,7 +64,7 @@ class FieldRule:
     label: str  # Dutch, as used inside a sentence: "de naam van de organisatie"
     max_length: int
     required: bool = True
-    kind: str = "text"  # text | lines | postcode | email | date | kvk | phone | website
+    kind: str = "text"  # text | lines | postcode | email | mailbox | date | kvk | phone | website
 
     @property
     def name(self) -> str:
@@ -103,6 +110,8 @@ _RULES = [
     FieldRule("recipient.contact.tussenvoegsel", "het tussenvoegsel", 30, required=False),
     FieldRule("recipient.contact.surname", "de achternaam", 100, required=False),
     FieldRule("recipient.contact.salutation", "de aanhef", 100, required=False),
+    # one address a letter is e-mailed to: stricter than sender.email (see address_problem)
+    FieldRule("recipient.email", "het e-mailadres", MAX_ADDRESS_LENGTH, required=False, kind="mailbox"),
 ]
 #: Every rule by its key.
 RULES: dict[str, FieldRule] = {item.key: item for item in _RULES}
@@ -176,6 +185,41 @@ def check_date(value: Any, today: datetime.date | None = None) -> datetime.date:
     return day
 
 
+def address_problem(value: Any) -> str | None:
+    """What is wrong with ``value`` as one e-mail address to send to, in Dutch; None when nothing is.
+
+    Only a plain address (``naam@organisatie.nl``, RFC 5322's addr-spec as a dot-atom,
+    ASCII): no name before it, no angle brackets, no second address, no line break or
+    other control character (nothing is left out silently: an address is typed again),
+    at most :data:`MAX_ADDRESS_LENGTH` characters. Spaces around it are allowed. An empty
+    value is a problem too: the caller decides whether an address is needed.
+    """
+    text = "" if value is None else str(value)
+    if _ADDRESS_CONTROL.search(text):
+        return ("Het e-mailadres bevat een regeleinde of een onzichtbaar teken. Typ het adres opnieuw, "
+                "op één regel, bijvoorbeeld j.devries@organisatie.nl.")
+    text = text.strip()
+    if not text:
+        return "Vul het e-mailadres in."
+    if len(text) > MAX_ADDRESS_LENGTH:
+        return (f"Het e-mailadres is {long_number(len(text))} tekens lang. Het maximum is "
+                f"{MAX_ADDRESS_LENGTH} tekens: controleer het adres.")
+    if re.search(r"[,;]", text) or text.count("@") > 1:
+        return ("Vul één e-mailadres in, zonder komma of puntkomma. Een brief gaat naar één adres per "
+                "ketenpartner.")
+    if re.search(r"[<>\"]", text) or (" " in text and "@" in text):
+        return ("Vul alleen het e-mailadres in, zonder naam, aanhalingstekens of punthaken ervoor of "
+                "erachter: bijvoorbeeld j.devries@organisatie.nl.")
+    local, _, domain = text.rpartition("@")
+    # "=?" opens an RFC 2047 encoded word, which Python's email package decodes when it writes
+    # the address (a "=0D=0A" inside would become a line break in the header): never an address
+    if (not _EMAIL.match(text) or len(local) > 64 or local.startswith(".") or local.endswith(".")
+            or ".." in local or "=?" in text):
+        return ("Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl: zonder spaties en "
+                "zonder letters met accenten.")
+    return None
+
+
 def check(key: str, value: Any, country: str = "") -> Checked:
     """Apply the rule of ``key`` to ``value``.
 
@@ -183,6 +227,8 @@ def check(key: str, value: Any, country: str = "") -> Checked:
     or the Netherlands) must have a Dutch postcode.
     """
     current = RULES[key]
+    if current.kind == "mailbox":  # nothing left out: an address with a hidden character is typed again
+        return _check_mailbox(current, value)
     text, removed = strip_invisible(value, multiline=current.kind == "lines")
     result = Checked(value=text)
     if removed:
@@ -208,7 +254,7 @@ def check(key: str, value: Any, country: str = "") -> Checked:
             if key.startswith("recipient."):
                 message += " Ligt het adres in het buitenland? Vul dan ook het land in."
             result.problems.append(message)
-    elif current.kind == "email" and not _EMAIL.match(text):
+    elif current.kind == "email" and (not _EMAIL.match(text) or "=?" in text):  # "=?": see address_problem
         result.problems.append(
             "Dit is geen geldig e-mailadres. Schrijf het als naam@organisatie.nl, zonder spaties."
         )
@@ -230,3 +276,18 @@ def check(key: str, value: Any, country: str = "") -> Checked:
             result.problems.append(str(error))
     return result
 
+
+
+def _check_mailbox(current: FieldRule, value: Any) -> Checked:
+    """One e-mail address to send to (see :func:`address_problem`); empty is fine when not required."""
+    text = "" if value is None else str(value)
+    result = Checked(value=text.strip())
+    if not text.strip(" \t"):
+        result.value = ""
+        if current.required:
+            result.problems.append(f"Vul {current.label} in.")
+        return result
+    problem = address_problem(text)
+    if problem:
+        result.problems.append(problem)
+    return result

@@ -67,6 +67,7 @@ __all__ = [
     "shown",
     "recipient_problems",
     "recipient_preview",
+    "recipient_email",
     "collect_answers",
     "answers_fingerprint",
     "start_documents",
@@ -204,13 +205,19 @@ def recipient_problems(recipient: Any) -> None:
 
     A Dutch postcode is required only for an address in the Netherlands; a surname
     unless no contact person is known; first name or initials for a neutral salutation.
-    A valid Dutch postcode is stored normalised ("1234ab" -> "1234 AB").
+    A valid Dutch postcode is stored normalised ("1234ab" -> "1234 AB"). The optional
+    e-mail address is checked here too (one plain address) and stored without the
+    spaces around it.
     """
     result = fields.check("recipient.postcode", recipient.postcode,
                           country=_value(recipient, "country"))
     if result.problems:
         _refuse(" ".join(result.problems), field="recipients[i].postcode")
     recipient.postcode = result.value
+    email = fields.check("recipient.email", _value(recipient, "email"))
+    if email.problems:
+        _refuse(" ".join(email.problems), field="recipients[i].email")
+    recipient.email = email.value
     surname = fields.check("recipient.contact.surname", _value(recipient, "surname")).value
     if recipient.form != "onbekend" and not surname:
         _refuse("Vul de achternaam in, of kies bij Aanspreekvorm 'Geen contactpersoon bekend'.",
@@ -227,6 +234,11 @@ def recipient_preview(recipient: Any) -> dict[str, str]:
         "attention": attention_line(person),
         "salutation": salutation(person, sources.unknown_salutations()[0]),
     }
+
+
+def recipient_email(recipient: Any) -> str:
+    """The recipient's e-mail address, or "" (also for a recipient entered before the field existed)."""
+    return str(_value(recipient, "email") or "")
 
 
 def _image_path(files: Any) -> str | None:
@@ -320,6 +332,8 @@ def collect_answers(sender: Any, letter: Any, annex: Any, recipients: Any) -> di
                     "surname": _value(item, "surname"),
                     "salutation": _value(item, "salutation"),
                 },
+                # optional in the answers format: only a recipient with an address has the key
+                **({"email": _value(item, "email")} if _value(item, "email") else {}),
             }
             for item in recipients
         ],
@@ -460,6 +474,7 @@ def _add_recipients(recipients: Any, items: list[dict[str, Any]]) -> None:
             setattr(item, key, data[key])
         for key in ("form", "given", "tussenvoegsel", "surname", "salutation"):
             setattr(item, key, data["contact"][key])
+        item.email = data.get("email") or ""  # optional in the answers format
         item.complete = True
     if recipients.elements:  # len(recipients) would start docassemble's gathering questions
         recipients.there_are_any = True

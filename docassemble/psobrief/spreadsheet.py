@@ -65,6 +65,7 @@ COLUMNS: dict[str, str] = {
     "Tussenvoegsel": "contact.tussenvoegsel",
     "Achternaam": "contact.surname",
     "Aanhef": "contact.salutation",
+    "E-mail": "email",
 }
 
 #: Columns a spreadsheet must have.
@@ -112,6 +113,16 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "Tussenvoegsel": ("tussenvoegsels", "tussenv", "voorvoegsel"),
     "Achternaam": ("familienaam", "achternaam contactpersoon"),
     "Aanhef": (),
+    "E-mail": (
+        "email",
+        "e-mailadres",
+        "emailadres",
+        "e-mail adres",
+        "mail",
+        "mailadres",
+        "e-mail contactpersoon",
+        "e-mailadres contactpersoon",
+    ),
 }
 
 #: What users type in the Aanspreekvorm column, per form of address.
@@ -134,8 +145,9 @@ _EXAMPLE_ROW = (
     "van den",
     "Berg",
     "",
+    "",  # no address: the example row, if left in, is never e-mailed
 )
-_COLUMN_WIDTHS = (34, 28, 10, 18, 12, 16, 24, 14, 20, 24)
+_COLUMN_WIDTHS = (34, 28, 10, 18, 12, 16, 24, 14, 20, 24, 32)
 _COLUMN_HELP = (
     "Naam van de ketenpartner.",
     "Bijvoorbeeld Kerkstraat 1.",
@@ -147,6 +159,8 @@ _COLUMN_HELP = (
     "Bijvoorbeeld van den.",
     "Nodig bij heer, mevrouw en neutraal.",
     "Alleen bij onbekend, bijvoorbeeld 'Geachte relatie,'. Laat u dit leeg, dan wordt het 'Geachte heer, mevrouw,'.",
+    "Niet verplicht. Eén e-mailadres waar de brief per e-mail naartoe kan, bijvoorbeeld inkoop@ketenpartner.nl: "
+    "alleen het adres, zonder naam of punthaken.",
 )
 
 _HEADER_SEARCH_ROWS = 10  # a title above the header row is allowed within this many rows
@@ -1061,6 +1075,9 @@ def _row_texts(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], dict
     for column in COLUMNS:
         value = cells.get(column)
         texts[column] = "" if value is _UNCACHED else _text(value)
+        if column == "E-mail" and isinstance(value, str) and value.strip():
+            # as typed: an address with a line break in its cell is refused, not silently joined
+            texts[column] = value
         problem = _cell_problem(number, column, value, strip_invisible(texts[column])[0])
         if problem:
             broken[column] = problem
@@ -1193,7 +1210,8 @@ def read_recipients(content: bytes, filename: str) -> SheetResult:
 
 
 def preview_rows(result: SheetResult) -> list[dict]:
-    """One dict per recipient for a check table: row, organisation, address, attention, salutation.
+    """One dict per recipient for a check table: row, organisation, address, attention, salutation
+    (and email, for a recipient with an e-mail address).
 
     ``address`` is one line: "Kerkstraat 1, 1234 AB AMSTERDAM".
     """
@@ -1219,6 +1237,8 @@ def preview_rows(result: SheetResult) -> list[dict]:
                 "salutation": salutation(person),
             }
         )
+        if recipient.get("email"):
+            preview[-1]["email"] = recipient["email"]
     return preview
 
 

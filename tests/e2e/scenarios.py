@@ -69,4 +69,5 @@ def interview_variables(answers: dict) -> dict:
             values[f"recipients[{n}].{key}"] = item[key]
         for key in ("form", "given", "tussenvoegsel", "surname", "salutation"):
             values[f"recipients[{n}].{key}"] = item["contact"][key]
+        values[f"recipients[{n}].email"] = item.get("email", "")  # optional (issue 12)
     return values
