@@ -298,6 +298,8 @@ def test_keyboard_only_person_finishes_the_interview(server, browser, artifacts)
     keys.button("Documenten maken")
 
     heading(page, "Uw documenten zijn klaar", timeout=120000)
+    # the PDFs arrive a few seconds later and move what is below them: measure once they are in
+    playwright.expect(page.locator("#psobrief-downloads")).to_have_attribute("data-pending", "0", timeout=120000)
     rings["downloads"] = focus_rings(page, keys)
     scrolls["downloads"] = no_sideways_scroll(page)
     page.locator("#daMainQuestion").focus()
