@@ -100,6 +100,8 @@ def test_a_colleague_starts_from_the_organisation_profile(server, browser, artif
     assert re.fullmatch(re.escape(server["url"] + START) + r"\?profiel=[A-Za-z0-9_-]{43}", link), link
     assert "Bouwbedrijf" not in link and "Utrecht" not in link  # a token, not the data
     check_a.check("downloads-with-profile")
+    # A's PDFs are in before the restart (a restart during them is test_bulk_restart's subject)
+    playwright.expect(a.locator("#psobrief-downloads")).to_have_attribute("data-pending", "0", timeout=120000)
     # the profile lives in the server's database: it survives a restart of every process
     restart = subprocess.run([str(SERVE), "restart"], capture_output=True, text=True, timeout=600)
     assert restart.returncode == 0, restart.stdout[-2000:] + restart.stderr[-2000:]
@@ -148,6 +150,7 @@ def test_a_colleague_starts_from_the_organisation_profile(server, browser, artif
     assert sorted(image_descriptions(docx)) == sorted([f"Logo van {ORGANISATION}", "Handtekening van Anna de Vries"])
 
     # A withdraws: B's link (a new visit) says so, in Dutch, as a mistyped link does
+    person_a.shot("before-withdraw")
     a.get_by_role("link", name="Profiel intrekken").click()
     a.wait_for_load_state("networkidle")
     playwright.expect(a.get_by_text("Het organisatieprofiel is ingetrokken")).to_be_visible()

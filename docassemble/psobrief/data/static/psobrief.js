@@ -180,22 +180,40 @@
     }
   });
   /* The download screen while the PDFs are made: ask the server (the interview's
-   * psobrief_documents_status event, read-only) every 2 seconds and put the finished downloads in
-   * place, keeping the keyboard focus where it was and saying so to screen readers. A part
-   * ended by a restart (or a failed task) draws the screen again: it starts that part anew
-   * and says so. */
+   * psobrief_documents_status event, read-only: as docassemble's action_call does, but a
+   * failed request, such as one made while the server restarts, is simply asked again two
+   * seconds later instead of drawing docassemble's error screen) and put the finished
+   * downloads in place, keeping the keyboard focus where it was and saying so to screen
+   * readers. A part ended by a restart (or a failed task) draws the screen again: it starts
+   * that part anew and says so. */
   var polling = null;
+  function askStatus(done) {
+    var url = window.daJsEmbed ? window.daPostURL : window.daInterviewUrl;
+    if (!url || typeof window.utoa !== "function" || typeof window.JSON_stringify !== "function") {
+      if (typeof window.action_call === "function") {
+        window.action_call("psobrief_documents_status", {}, done, false, true);
+      }
+      return;
+    }
+    var body = new URLSearchParams();
+    body.set("_action", window.utoa(window.JSON_stringify({ action: "psobrief_documents_status", arguments: {} })));
+    body.set("_readonly", "1");
+    body.set("csrf_token", window.daCsrf || "");
+    fetch(url, { method: "POST", credentials: "include", body: body, headers: { "X-CSRFToken": window.daCsrf || "" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(done, function () { done(null); });
+  }
   function pollDownloads() {
     var region = document.getElementById("psobrief-downloads");
-    if (!region || region.getAttribute("data-pending") !== "1" || typeof window.action_call !== "function") {
+    if (!region || region.getAttribute("data-pending") !== "1") {
       if (polling) { clearInterval(polling); polling = null; }
       return;
     }
     if (region.getAttribute("data-asking") === "1") { return; }
     region.setAttribute("data-asking", "1");
-    window.action_call("psobrief_documents_status", {}, function (answer) {
+    askStatus(function (answer) {
       region.removeAttribute("data-asking");
-      if (!answer || !answer.state) { return; }
+      if (!answer || !answer.state || !region.isConnected) { return; }  /* asked again in 2 s */
       if (answer.state === "klaar") {
         var focused = document.activeElement && region.contains(document.activeElement) ? document.activeElement : null;
         var href = focused ? focused.getAttribute("href") : null;
@@ -212,7 +230,7 @@
       } else if (answer.state !== "bezig") {
         window.location.reload();
       }
-    }, false, true);
+    });
   }
   function watchDownloads() {
     var region = document.getElementById("psobrief-downloads");
