@@ -56,6 +56,10 @@ def part_taken(task: Any = None, args: Any = None, **_: Any) -> None:
         arguments = action.get("arguments") or {}
         if action.get("action") == PART_ACTION and "key" in arguments and "part" in arguments:
             mark_taken(arguments["key"], arguments["part"])
+        from .sending import SEND_ACTION
+
+        if action.get("action") == SEND_ACTION and "progress" in arguments:
+            mark_taken(arguments["progress"], "run")  # the mailing's heartbeat key: progress + ":run"
     except Exception as error:  # noqa: BLE001 - a mark that fails must not stop the task
         import logging
 
