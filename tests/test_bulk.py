@@ -46,9 +46,10 @@ def test_bundle_of_25(example_data):
     assert len([n for n in names if n.startswith("Brieven/")]) == 25
     assert {COMBINED_FILENAME, OVERVIEW_FILENAME, "Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.docx"} <= set(names)
     rows = list(openpyxl.load_workbook(io.BytesIO(archive.read(OVERVIEW_FILENAME))).active.iter_rows(values_only=True))
-    assert rows[0] == ("Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand")
+    assert rows[0] == ("Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand",
+                       "E-mail")
     assert rows[1] == ("Leverancier 00", "de heer J. van den Berg", "Kerkstraat 1", "1234 AB", "Amsterdam", None,
-                       "Geachte heer Van den Berg,", "Stimuleringsbrief - Leverancier 00.docx")
+                       "Geachte heer Van den Berg,", "Stimuleringsbrief - Leverancier 00.docx", None)
     assert rows[3][1] is None and rows[3][6] == "Geachte relatie,"
     assert {f"Brieven/{row[7]}" for row in rows[1:]} == {n for n in names if n.startswith("Brieven/")}
 
@@ -163,7 +164,8 @@ def test_overview_never_holds_a_formula(example_data):
     assert starts and all(cell.quotePrefix for cell in starts)
 
 
-OVERVIEW_HEADERS = ["Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand"]
+OVERVIEW_HEADERS = ["Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand",
+                    "E-mail"]
 PAYLOADS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1",
             "=1+1", "#N/A", "Gewone B.V."]
 
@@ -180,7 +182,7 @@ def test_overview_workbook_stores_payloads_as_typed_text():
     cells = [cell for row in rows for cell in row]
     assert len(cells) == len(PAYLOADS) * len(OVERVIEW_HEADERS)
     assert [cell.coordinate for cell in cells if cell.data_type != "s"] == []  # no "f" (formula), no "e" (#N/A)
-    assert [[cell.value for cell in row] for row in rows] == [[payload] * 8 for payload in PAYLOADS]
+    assert [[cell.value for cell in row] for row in rows] == [[payload] * len(OVERVIEW_HEADERS) for payload in PAYLOADS]
     risky = ("=", "+", "-", "@", "\t", "\r")
     assert [cell.coordinate for cell in cells if cell.quotePrefix != cell.value.startswith(risky)] == []
     with zipfile.ZipFile(io.BytesIO(content)) as archive:

@@ -183,11 +183,12 @@ def _as_text(cell: Any) -> None:
 
 
 def overview_workbook(rows: list[dict[str, str]]) -> bytes:
-    """The overview spreadsheet: one row per recipient with address, salutation and file name."""
+    """The overview spreadsheet: one row per recipient with address, salutation, file name and e-mail address."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    headers = ["Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand"]
+    headers = ["Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand",
+               "E-mail"]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Ketenpartners"
@@ -198,7 +199,7 @@ def overview_workbook(rows: list[dict[str, str]]) -> bytes:
         sheet.append([row[key] for key in headers])
         for cell in sheet[sheet.max_row]:
             _as_text(cell)
-    for column, width in zip("ABCDEFGH", (34, 34, 28, 10, 18, 12, 34, 60)):
+    for column, width in zip("ABCDEFGHI", (34, 34, 28, 10, 18, 12, 34, 60, 34)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
@@ -673,7 +674,8 @@ def plan_letters(answers: Answers) -> list[dict[str, Any]]:
                           "Organisatie": recipient.organisation,
                           "T.a.v.": attention_line(recipient.contact)[len("T.a.v. "):],
                           "Straat en huisnummer": recipient.street, "Postcode": recipient.postcode,
-                          "Plaats": recipient.city, "Land": recipient.country, "Aanhef": text, "Bestand": name}})
+                          "Plaats": recipient.city, "Land": recipient.country, "Aanhef": text, "Bestand": name,
+                          "E-mail": recipient.email}})
     return items
 
 

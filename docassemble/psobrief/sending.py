@@ -453,12 +453,18 @@ def mail_section_html(job: dict[str, Any], data: dict[str, Any], mailing: dict[s
                       example_url: str, again_url: str) -> str:
     """The download screen's section "Verstuur per e-mail": counts and the button to the example,
     or after a mailing its results, the failed ones with their reasons, "again" and the overview."""
+    section = _mail_section(job, data, mailing, example_url, again_url)
+    return f'<div id="psobrief-mail-section">{section}</div>' if section else ""
+
+
+def _mail_section(job: dict[str, Any], data: dict[str, Any], mailing: dict[str, Any] | None,
+                  example_url: str, again_url: str) -> str:
     counts = mail_counts(data)
     if not counts["with"]:
         return ""
     if job.get("result") is None:
-        return ('<h2 id="psobrief-mail">Verstuur per e-mail</h2><p>Zodra de PDF-bestanden klaar zijn, kunt u de '
-                "brieven hier per e-mail versturen. Laad de pagina dan opnieuw.</p>")
+        return ('<h2 id="psobrief-mail">Verstuur per e-mail</h2><p>Zodra de PDF-bestanden klaar zijn, verschijnt '
+                "hier de knop om de brieven per e-mail te versturen.</p>")
     parts = ['<h2 id="psobrief-mail">Verstuur per e-mail</h2>']
     if mailing and mailing.get("fingerprint") == job["fingerprint"] and mailing.get("state") in ("klaar", "mislukt"):
         rows = mail_results(mailing, data)

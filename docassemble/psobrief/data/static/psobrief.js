@@ -218,6 +218,8 @@
         var focused = document.activeElement && region.contains(document.activeElement) ? document.activeElement : null;
         var href = focused ? focused.getAttribute("href") : null;
         region.outerHTML = answer.html;
+        var mail = document.getElementById("psobrief-mail-section");
+        if (mail && typeof answer.mail === "string") { mail.outerHTML = answer.mail; }
         var status = document.getElementById("psobrief-downloads-status");
         if (status) { status.textContent = "De PDF-bestanden zijn klaar."; }
         if (focused) {
