@@ -44,7 +44,7 @@ def photo() -> bytes:
     from PIL import Image
 
     out = io.BytesIO()
-    Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3)).save(out, "JPEG", quality=97)
+    Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3)).save(out, "JPEG", quality=95)
     return out.getvalue()
 
 
