@@ -46,6 +46,7 @@ __all__ = [
     "PART_LETTERS",
     "combine_docx",
     "overview_workbook",
+    "text_workbook",
     "convert_to_pdf",
     "first_page_png",
     "letter_pdfs",
@@ -182,25 +183,35 @@ def _as_text(cell: Any) -> None:
             cell.quotePrefix = True
 
 
+OVERVIEW_HEADERS = ["Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef",
+                    "Bestand", "E-mail"]
+
+
 def overview_workbook(rows: list[dict[str, str]]) -> bytes:
     """The overview spreadsheet: one row per recipient with address, salutation, file name and e-mail address."""
+    return text_workbook("Ketenpartners", OVERVIEW_HEADERS, [[row[key] for key in OVERVIEW_HEADERS] for row in rows],
+                         (34, 34, 28, 10, 18, 12, 34, 60, 34))
+
+
+def text_workbook(title: str, headers: list[str], rows: list[list[Any]], widths: tuple[int, ...]) -> bytes:
+    """An XLSX with one sheet: bold headers, frozen, the given column widths, and every value
+    stored as text (:func:`_as_text`: nothing a person typed becomes a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    headers = ["Organisatie", "T.a.v.", "Straat en huisnummer", "Postcode", "Plaats", "Land", "Aanhef", "Bestand",
-               "E-mail"]
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Ketenpartners"
+    sheet.title = title
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row[key] for key in headers])
+        sheet.append(row)
         for cell in sheet[sheet.max_row]:
             _as_text(cell)
-    for column, width in zip("ABCDEFGHI", (34, 34, 28, 10, 18, 12, 34, 60, 34)):
-        sheet.column_dimensions[column].width = width
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

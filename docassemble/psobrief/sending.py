@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import io
 import json
 import secrets
 import threading
@@ -36,7 +35,7 @@ from docassemble.base.util import DARedis, background_action, log, user_info
 
 from . import mail
 from .answers import parse_answers
-from .bulk import _as_text, plan_letters
+from .bulk import plan_letters, text_workbook
 from .dutch import count_of
 from .jobs import (
     HEARTBEAT_SECONDS,
@@ -323,28 +322,11 @@ def _local_time(text: Any) -> str:
 
 def sending_overview(rows: list[dict[str, Any]]) -> bytes:
     """The "Verzendoverzicht": Organisatie, E-mail, Status, Verstuurd om, Reden; every user
-    value stays text (:func:`.bulk._as_text`: nothing that starts with = + - @ is a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    headers = ["Organisatie", "E-mail", "Status", "Verstuurd om", "Reden"]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Verzending"
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([row["organisation"], row["email"], row["word"],
-                      row["time"] if row["status"] == mail.SENT else "", row["reason"]])
-        for cell in sheet[sheet.max_row]:
-            _as_text(cell)
-    for column, width in zip("ABCDE", (34, 34, 18, 20, 80)):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    value stays text (:func:`.bulk.text_workbook`: nothing that starts with = + - @ is a formula)."""
+    return text_workbook("Verzending", ["Organisatie", "E-mail", "Status", "Verstuurd om", "Reden"],
+                         [[row["organisation"], row["email"], row["word"],
+                           row["time"] if row["status"] == mail.SENT else "", row["reason"]] for row in rows],
+                         (34, 34, 18, 20, 80))
 
 
 def _overview_file(mailing: dict[str, Any], data: dict[str, Any] | None) -> dict[str, Any] | None:
