@@ -509,3 +509,9 @@ def test_mail_module_imports_no_docassemble():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_name_ending_in_a_full_stop_ends_the_sentence_once():
+    assert "uw antwoord komt bij Bouwbedrijf De Vries & Zonen B.V.\n" in body_of(message())
+    assert "uw antwoord komt bij Groen en Zonen.\n" in body_of(message(organisation="Groen en Zonen"))
+    assert ".." not in body_of(message())

@@ -155,7 +155,9 @@ def _body(salutation: str, subject: str, annex: bool, organisation: str, signato
         "",
         attached,
         "",
-        f"Heeft u vragen over deze brief? Beantwoord dan deze e-mail; uw antwoord komt bij {organisation}.",
+        # "… bij Bouw B.V." ends the sentence with the name's own full stop, not a second one
+        f"Heeft u vragen over deze brief? Beantwoord dan deze e-mail; uw antwoord komt bij {organisation}"
+        + ("" if organisation.endswith(".") else "."),
         "",
         "Met vriendelijke groet,",
         "",
