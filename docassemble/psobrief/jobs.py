@@ -81,7 +81,7 @@ def start_parts(job: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
 
     ``job["letters"]``, when set, holds the letters the web request made already (a short
     list): the one part then makes their PDFs only. Sets ``job["key"]`` (its Redis keys),
-    ``job["parts"]`` and ``job["tasks"]``, and forgets any earlier result.
+    ``job["parts"]`` and ``job["size"]``, and forgets any earlier result.
     """
     count = len(data.get("recipients") or [])
     job["count"] = count
@@ -89,16 +89,47 @@ def start_parts(job: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     job["parts"] = max(1, math.ceil(count / job["size"]))
     job["key"] = f"psobrief:job:{user_info().session}:{secrets.token_hex(6)}"
     job["result"] = None
+    job["restarts"] = 0
+    job.pop("tasks", None)  # sessions from before 0.3: the state is in Redis now
     redis = DARedis()
     for part in range(job["parts"]):
         _set_progress(redis, f"{job['key']}:{part}", {"done": 0, "total": 0, "stage": "wachten"})
-    job["tasks"] = [_start_part(job, data, part) for part in range(job["parts"])]
+    for part in range(job["parts"]):
+        _start_part(job, data, part)
     return job
 
 
-def _start_part(job: dict[str, Any], data: dict[str, Any], part: int) -> Any:
-    return background_action(PART_ACTION, answers=data, part=part, parts=job["parts"], key=job["key"],
-                             letters=job.get("letters"), annex=job.get("annex"), size=job["size"])
+#: The celery task that runs one part (:mod:`.worker`, loaded through docassemble's
+#: ``celery modules``): no second of waiting and no session to load before the work starts.
+PART_TASK = "docassemble.psobrief.worker.make_part"
+#: The module that defines :data:`PART_TASK`, as it must be named in ``celery modules``.
+WORKER_MODULE = "docassemble.psobrief.worker"
+
+
+def own_task() -> bool:
+    """True when docassemble's workers load :mod:`.worker` (``celery modules`` in the
+    configuration, as ``scripts/serve`` writes it): parts then go straight to :data:`PART_TASK`.
+    Otherwise (a server whose administrator did not add it) each part is docassemble's own
+    ``background_action``, which waits a second and loads the session first: slower, same work."""
+    from docassemble.base.config import daconfig
+
+    modules = daconfig.get("celery modules") if isinstance(daconfig, dict) else None
+    return isinstance(modules, list) and WORKER_MODULE in modules
+
+
+def _start_part(job: dict[str, Any], data: dict[str, Any], part: int) -> None:
+    arguments = {"data": data, "part": part, "parts": job["parts"], "key": job["key"],
+                 "letters": job.get("letters"), "annex": job.get("annex"), "size": job["size"]}
+    if own_task():
+        from docassemble.base.functions import this_thread
+        from docassemble.webapp.tasks.app import celery_app
+
+        info = this_thread.current_info
+        context = {name: info.get(name) for name in ("user", "session", "yaml_filename", "url", "url_root")}
+        celery_app.send_task(PART_TASK, kwargs={"context": context, "arguments": arguments})
+    else:
+        background_action(PART_ACTION, answers=data, part=part, parts=job["parts"], key=job["key"],
+                          letters=job.get("letters"), annex=job.get("annex"), size=job["size"])
 
 
 #: The environment variable and the docassemble configuration key that set the letters per
@@ -125,13 +156,18 @@ def part_letters() -> int:
 def job_lost(key: str) -> bool:
     """True when a part had started and its heartbeat stopped: its worker was stopped or restarted.
 
-    A part still waiting in the queue ("wachten") is not lost: a restarted worker takes it.
+    A part still waiting in the queue ("wachten") is not lost: a restarted worker takes it; nor
+    is one that has ended ("klaar", "mislukt").
     """
     redis = DARedis()
     raw = redis.get(key)
-    if not raw or json.loads(raw).get("stage") == "wachten":
+    if not raw or json.loads(raw).get("stage") in ("wachten", "klaar", "mislukt"):
         return False
     return not redis.get(key + ":alive")
+
+
+#: A part ended by restarts this many times makes the job fail (a task that cannot even start).
+MAX_RESTARTS = 3
 
 
 def check_job(job: dict[str, Any], data: dict[str, Any] | None = None, restart: bool = True) -> str:
@@ -141,8 +177,8 @@ def check_job(job: dict[str, Any], data: dict[str, Any] | None = None, restart: 
 
 
 def _check_job(job: dict[str, Any], data: dict[str, Any] | None, restart: bool) -> str:
-    """How the job stands: "klaar" (``job["result"]`` is set), "bezig", "mislukt", or "verloren"
-    (a part was ended by a restart and ``restart`` is False).
+    """How the job stands, read from Redis only: "klaar" (``job["result"]`` is set), "bezig",
+    "mislukt", or "verloren" (a part was ended by a restart and ``restart`` is False).
 
     With ``restart`` a part a restart ended is started again, and ``job["restarted"]`` is set
     so the screens can say so. Call it with ``restart`` only where the session is saved
@@ -150,27 +186,33 @@ def _check_job(job: dict[str, Any], data: dict[str, Any] | None, restart: bool) 
     """
     if job.get("result") is not None:
         return "klaar"
-    tasks = job.get("tasks") or []
-    if not tasks:
+    if not job.get("key") or not job.get("parts"):
         return "mislukt"
-    if any(task.ready() and task.failed() for task in tasks):
+    redis = DARedis()
+    raw = redis.get(f"{job['key']}:result")
+    if raw:
+        job["result"] = json.loads(raw)
+        return "klaar"
+    lost = []
+    for part in range(job["parts"]):
+        raw = redis.get(f"{job['key']}:{part}")
+        stage = json.loads(raw).get("stage") if raw else "verdwenen"
+        if stage in ("mislukt", "verdwenen"):
+            return "mislukt"
+        if job_lost(f"{job['key']}:{part}"):
+            lost.append(part)
+    if not lost:
+        return "bezig"
+    if not restart:
+        return "verloren"
+    if job.get("restarts", 0) >= MAX_RESTARTS * job["parts"]:
         return "mislukt"
-    state = "bezig"
-    for part, task in enumerate(tasks):
-        if not task.ready() and job_lost(f"{job['key']}:{part}"):
-            if not restart:
-                return "verloren"
-            tasks[part] = _start_part(job, data, part)
-            job["restarted"] = True
-    if all(task.ready() for task in tasks):
-        finished = [value for value in (task.get() for task in tasks) if value and value.get("result")]
-        if finished:
-            job["result"] = finished[0]["result"]
-            return "klaar"
-        if restart:  # every part is stored but the one that joined them was ended: join them now
-            tasks[0] = _start_part(job, data, 0)
-            job["restarted"] = True
-    return state
+    for part in lost:
+        _set_progress(redis, f"{job['key']}:{part}", {"done": 0, "total": 0, "stage": "wachten"})
+        _start_part(job, data, part)
+    job["restarts"] = job.get("restarts", 0) + len(lost)
+    job["restarted"] = True
+    return "bezig"
 
 
 def job_progress(job: dict[str, Any]) -> dict[str, Any]:
@@ -257,12 +299,23 @@ def run_part_job(data: dict[str, Any], part: int, parts: int, key: str,
                  letters: list[dict[str, Any]] | None = None, annex: dict[str, Any] | None = None,
                  size: int = PART_LETTERS) -> dict[str, Any]:
     """One part of a job (the background task): its letters, their PDFs, stored; the part that
-    finishes last joins every part and stores the job's files.
+    finishes last joins every part, stores the job's files and puts what the download screen
+    needs in Redis (``key:result``, read by :func:`check_job`).
 
     Returns ``{"part": n}``, and for the part that joined them also ``"result"`` (see
     :func:`_store_result`). ``letters``/``annex``: the stored DOCX files the web request made
-    already (a short list, one part), whose PDFs are made here.
+    already (a short list, one part), whose PDFs are made here. An error marks the part
+    "mislukt" (the screen then offers to try again) and is raised again for celery's log.
     """
+    try:
+        return _run_part(data, part, parts, key, letters, annex, size)
+    except Exception:
+        _set_progress(DARedis(), f"{key}:{part}", {"done": 0, "total": 0, "stage": "mislukt"})
+        raise
+
+
+def _run_part(data: dict[str, Any], part: int, parts: int, key: str, letters: list[dict[str, Any]] | None,
+              annex: dict[str, Any] | None, size: int) -> dict[str, Any]:
     redis = DARedis()
     with _heartbeat(f"{key}:{part}") as report:
         answers = parse_answers(data)
@@ -281,12 +334,13 @@ def run_part_job(data: dict[str, Any], part: int, parts: int, key: str,
         # in the workers) gets a LibreOffice of its own
         add_pdfs(made, unoserver=total <= PRINT_PART)
         report(total, total, "opslaan")
-        with tempfile.TemporaryDirectory(prefix="psobrief-part-") as work:
-            path = Path(work) / "part.zip"
-            made.write(path)
-            stored = _stored_path(f"deel {part + 1}.zip", path)
-        redis.hset(f"{key}:files", str(part), json.dumps(file_info(stored)))
-        redis.expire(f"{key}:files", KEEP_SECONDS)
+        if parts > 1:  # the other parts' workers read it back; a job of one part joins it at once
+            with tempfile.TemporaryDirectory(prefix="psobrief-part-") as work:
+                path = Path(work) / "part.zip"
+                made.write(path)
+                stored = _stored_path(f"deel {part + 1}.zip", path)
+            redis.hset(f"{key}:files", str(part), json.dumps(file_info(stored)))
+            redis.expire(f"{key}:files", KEEP_SECONDS)
         pipe = redis.pipeline()  # MULTI: the count is the one right after this part was added
         pipe.sadd(f"{key}:done", str(part))
         pipe.scard(f"{key}:done")
@@ -300,6 +354,7 @@ def run_part_job(data: dict[str, Any], part: int, parts: int, key: str,
         all_parts = [made if number == part else Part.read(as_file(infos[number]).path()) for number in range(parts)]
         bundle = finish_bundle(items, all_parts)
         result = _store_result(bundle, items, letters, annex, answers.notices)
+        redis.set(f"{key}:result", json.dumps(result), ex=KEEP_SECONDS)
         report(total, total, "klaar")
         return {"part": part, "result": result}
 
@@ -308,18 +363,21 @@ def _store_result(bundle: Bundle, items: list[dict[str, Any]], letters: list[dic
                   annex: dict[str, Any] | None, notices: list[str]) -> dict[str, Any]:
     """Store a finished job's files; what the download screen needs, as plain data.
 
-    ``files``: role -> stored file (zip, combined, combined_pdf, overview, annex, annex_pdf);
+    ``files``: role -> stored file (zip, combined, combined_pdf and overview only for more than
+    one letter; annex, annex_pdf);
     ``letters``: for a short list (whose letters the web request stored) one record per
     letter with its DOCX and PDF; ``summary``: counts, missing PDFs, notices.
     """
     files: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="psobrief-zip-") as work:
-        path = Path(work) / "bundle.zip"
-        bundle.write_zip(path)  # on disk, file by file
-        files["zip"] = file_info(_stored_path(ZIP_FILENAME, path))
-    for role, name, content in (("combined", COMBINED_FILENAME, bundle.combined),
-                                ("combined_pdf", pdf_name(COMBINED_FILENAME), bundle.combined_pdf),
-                                ("overview", OVERVIEW_FILENAME, bundle.overview),
+    several = len(items) > 1  # one letter: no ZIP, print file or overview (the screen offers none)
+    if several:
+        with tempfile.TemporaryDirectory(prefix="psobrief-zip-") as work:
+            path = Path(work) / "bundle.zip"
+            bundle.write_zip(path)  # on disk, file by file
+            files["zip"] = file_info(_stored_path(ZIP_FILENAME, path))
+    for role, name, content in (("combined", COMBINED_FILENAME, bundle.combined if several else None),
+                                ("combined_pdf", pdf_name(COMBINED_FILENAME), bundle.combined_pdf if several else None),
+                                ("overview", OVERVIEW_FILENAME, bundle.overview if several else None),
                                 ("annex_pdf", pdf_name(ANNEX_FILENAME), bundle.annex_pdf)):
         if content:
             files[role] = file_info(stored_file(name, content))

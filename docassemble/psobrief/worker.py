@@ -9,9 +9,14 @@ same moment then read each other's answers (seen here: ``NotImplementedError`` f
 SQLAlchemy when two parts of a list started together). Each new worker process therefore
 drops the inherited connections, as SQLAlchemy advises after a fork, and opens its own.
 
+A part of a job is its own celery task here (:func:`make_part`, :data:`.jobs.PART_TASK`), so
+it starts at once: docassemble's ``background_action`` first waits a second and loads the
+interview session, which a part does not need (everything it needs travels with the task, and
+its result goes to Redis and docassemble's file storage).
+
 And a part of a job is marked as taken the moment a worker starts it (:func:`.jobs.mark_taken`),
-before docassemble's own second of waiting and the loading of the session: a restart in those
-seconds is then noticed like any other, and the part is started again.
+before any work: a restart in the moments after celery took it from the queue is then
+noticed like any other, and the part is started again.
 """
 
 from __future__ import annotations
@@ -19,8 +24,27 @@ from __future__ import annotations
 from typing import Any
 
 from celery.signals import task_prerun, worker_process_init
+from docassemble.webapp.tasks.app import celery_app
 
-__all__ = ["own_database_connections", "part_taken"]
+from .jobs import PART_ACTION, PART_TASK, mark_taken, run_part_job
+
+__all__ = ["own_database_connections", "part_taken", "make_part"]
+
+
+@celery_app.task(name=PART_TASK, ignore_result=True)
+def make_part(context: dict[str, Any], arguments: dict[str, Any]) -> dict[str, Any]:
+    """One part of a job (:func:`.jobs.run_part_job`) in docassemble's worker context: the
+    application, and the session and interview the files belong to (``context``, from the
+    web request that started the job)."""
+    from docassemble.base.functions import set_uid
+    from docassemble.base.thread_context import this_thread
+    from docassemble.webapp.tasks.context import bg_context
+
+    with bg_context():
+        set_uid(context["session"])
+        this_thread.current_info = {**context, "secret": None, "encrypted": True, "interface": "worker",
+                                    "action": PART_ACTION, "arguments": {}}
+        return run_part_job(**arguments)
 
 
 @worker_process_init.connect
@@ -43,16 +67,21 @@ def own_database_connections(**_: Any) -> None:
 
 
 @task_prerun.connect
-def part_taken(task: Any = None, args: Any = None, **_: Any) -> None:
-    """Before a task runs: when it is a part of one of our jobs, mark it taken. Never raises."""
+def part_taken(task: Any = None, args: Any = None, kwargs: Any = None, **_: Any) -> None:
+    """Before a task runs: when it is a part of one of our jobs (or a mailing), mark it taken.
+    Never raises."""
     try:
-        if getattr(task, "name", "") != "tasks.background_action" or not args or len(args) < 7:
+        name = getattr(task, "name", "")
+        if name == PART_TASK and isinstance(kwargs, dict):
+            arguments = kwargs.get("arguments") or {}
+            if "key" in arguments and "part" in arguments:
+                mark_taken(arguments["key"], arguments["part"])
+            return
+        if name != "tasks.background_action" or not args or len(args) < 7:
             return
         action = args[6]
         if not isinstance(action, dict):
             return
-        from .jobs import PART_ACTION, mark_taken
-
         arguments = action.get("arguments") or {}
         if action.get("action") == PART_ACTION and "key" in arguments and "part" in arguments:
             mark_taken(arguments["key"], arguments["part"])

@@ -92,6 +92,14 @@ class Api:
     def variables(self) -> dict:
         return self._check(self.http.get(f"{self.url}/api/session", params=self._ids(), timeout=120))
 
+    def status(self) -> dict:
+        """What the download screen's script asks while the PDFs are made: the read-only
+        ``psobrief_documents_status`` event (state "bezig", "klaar", "mislukt" or "verloren")."""
+        response = self.http.post(f"{self.url}/api/session/action", timeout=120,
+                                  json={**self._ids(), "action": "psobrief_documents_status", "read_only": True})
+        assert response.status_code == 200, f"status: {response.status_code} {response.text[:500]}"
+        return response.json()
+
     def file(self, number: int) -> bytes:
         response = self.http.get(f"{self.url}/api/file/{number}", timeout=120)
         assert response.status_code == 200, response.text[:500]
@@ -115,20 +123,34 @@ def api(server):
     return Api(server)
 
 
+#: Seconds between the download screen's questions while the PDFs are made: psobrief.js's
+#: DELAYS, then every 2 s.
+POLL_DELAYS = [0.3, 0.3, 0.4, 0.5, 0.5, 1, 1, 1, 1]
+
+
+def poll_delay(asked: int) -> float:
+    return POLL_DELAYS[asked] if asked < len(POLL_DELAYS) else 2.0
+
+
 def finished_job(api: Api, variables: dict, timeout: float = 600) -> dict:
     """The session's job once its background tasks are done (PDFs, print file, ZIP).
 
     The download screen shows a short list's DOCX files at once and its PDFs when the
-    background task has made them: ask for the screen again (as the browser's script and
-    the waiting screen do) until the job has its result.
+    background task has made them: ask as the browser's script does (the read-only status,
+    on its schedule) until they are there, then draw the screen again, which records the
+    result in the session (and restarts a part a restart ended, as the page does).
     """
     import time
 
     deadline = time.monotonic() + timeout
     job = variables.get("job") or {}
+    asked = 0
     while job.get("result") is None:
         assert time.monotonic() < deadline, f"the job was not finished after {timeout} s: {job.get('state')}"
-        time.sleep(1)
+        time.sleep(poll_delay(asked))
+        asked += 1
+        if api.status().get("state") == "bezig":
+            continue
         api.question()
         job = api.variables().get("job") or {}
     return job

@@ -203,17 +203,24 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(done, function () { done(null); });
   }
+  /* How long to wait before asking again (ms): a short letter's PDFs are there within about a
+   * second, so the first questions come quickly; a long list is asked every two seconds.
+   * bench/bench_load.py asks on the same schedule (POLL_DELAYS). */
+  var DELAYS = [300, 300, 400, 500, 500, 1000, 1000, 1000, 1000];
+  var asked = 0, inFlight = false;
+  function nextPoll() {
+    polling = setTimeout(pollDownloads, asked < DELAYS.length ? DELAYS[asked] : 2000);
+    asked += 1;
+  }
   function pollDownloads() {
+    polling = null;
     var region = document.getElementById("psobrief-downloads");
-    if (!region || region.getAttribute("data-pending") !== "1") {
-      if (polling) { clearInterval(polling); polling = null; }
-      return;
-    }
-    if (region.getAttribute("data-asking") === "1") { return; }
-    region.setAttribute("data-asking", "1");
+    if (!region || region.getAttribute("data-pending") !== "1") { return; }
+    inFlight = true;
     askStatus(function (answer) {
-      region.removeAttribute("data-asking");
-      if (!answer || !answer.state || !region.isConnected) { return; }  /* asked again in 2 s */
+      inFlight = false;
+      if (!region.isConnected) { watchDownloads(); return; }
+      if (!answer || !answer.state || answer.state === "bezig") { nextPoll(); return; }  /* asked again */
       if (answer.state === "klaar") {
         var focused = document.activeElement && region.contains(document.activeElement) ? document.activeElement : null;
         var href = focused ? focused.getAttribute("href") : null;
@@ -236,8 +243,9 @@
   }
   function watchDownloads() {
     var region = document.getElementById("psobrief-downloads");
-    if (region && region.getAttribute("data-pending") === "1" && !polling) {
-      polling = setInterval(pollDownloads, 2000);
+    if (region && region.getAttribute("data-pending") === "1" && !polling && !inFlight) {
+      asked = 0;
+      nextPoll();
     }
   }
   function start() {
