@@ -623,7 +623,7 @@ PROFILE_STORE = "psobrief-profiles"
 
 
 def _profile_store() -> DAStore:
-    return DAStore(base=PROFILE_STORE, encrypted=False)
+    return DAStore("psobrief_profiles", base=PROFILE_STORE, encrypted=False)  # named: no stack search
 
 
 def profile_answers(data: dict[str, Any]) -> dict[str, Any]:

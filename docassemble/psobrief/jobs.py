@@ -61,6 +61,7 @@ __all__ = [
     "stored_file",
     "job_lost",
     "mark_taken",
+    "redis_connection",
 ]
 
 #: The interview's event that runs one part in a celery worker (psobrief_documents.yml).
@@ -71,6 +72,13 @@ HEARTBEAT_SECONDS = 5
 HEARTBEAT_TTL = 45
 #: How long a job's progress and bookkeeping stay in Redis.
 KEEP_SECONDS = 24 * 3600
+
+
+def redis_connection() -> DARedis:
+    """docassemble's Redis. Named at once: a DAObject made without a name (``DARedis()``,
+    ``DAFile()``) looks for its variable name in the Python stack (``inspect.stack``), which
+    cost the status answer and the download screen a third of their time."""
+    return DARedis("psobrief_redis")
 
 
 # ---------------------------------------------------------------- in the interview (web process)
@@ -91,7 +99,7 @@ def start_parts(job: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     job["result"] = None
     job["restarts"] = 0
     job.pop("tasks", None)  # sessions from before 0.3: the state is in Redis now
-    redis = DARedis()
+    redis = redis_connection()
     for part in range(job["parts"]):
         _set_progress(redis, f"{job['key']}:{part}", {"done": 0, "total": 0, "stage": "wachten"})
     for part in range(job["parts"]):
@@ -159,7 +167,7 @@ def job_lost(key: str) -> bool:
     A part still waiting in the queue ("wachten") is not lost: a restarted worker takes it; nor
     is one that has ended ("klaar", "mislukt").
     """
-    redis = DARedis()
+    redis = redis_connection()
     raw = redis.get(key)
     if not raw or json.loads(raw).get("stage") in ("wachten", "klaar", "mislukt"):
         return False
@@ -188,7 +196,7 @@ def _check_job(job: dict[str, Any], data: dict[str, Any] | None, restart: bool) 
         return "klaar"
     if not job.get("key") or not job.get("parts"):
         return "mislukt"
-    redis = DARedis()
+    redis = redis_connection()
     raw = redis.get(f"{job['key']}:result")
     if raw:
         job["result"] = json.loads(raw)
@@ -219,7 +227,7 @@ def job_progress(job: dict[str, Any]) -> dict[str, Any]:
     """The job's progress from what its parts wrote to Redis: letters made of all, the
     number of parts whose PDFs are ready, and the stage ("wachten", "brieven", "pdf",
     "samenvoegen", "klaar")."""
-    redis = DARedis()
+    redis = redis_connection()
     states = []
     for part in range(job.get("parts") or 0):
         raw = redis.get(f"{job['key']}:{part}")
@@ -263,7 +271,7 @@ def mark_taken(key: str, part: int) -> None:
     removes a task from the queue when a worker takes it, and docassemble first waits a
     second and loads the session: without this mark a restart in those seconds would leave
     the part "wachten" for ever."""
-    redis = DARedis()
+    redis = redis_connection()
     part_key = f"{key}:{part}"
     redis.set(part_key + ":alive", str(time.time()), ex=HEARTBEAT_TTL)
     _set_progress(redis, part_key, {"done": 0, "total": 0, "stage": "gestart"})
@@ -277,7 +285,7 @@ def _set_progress(redis: Any, key: str, state: dict[str, Any]) -> None:
 def _heartbeat(key: str) -> Iterator[Callable[[int, int, str], None]]:
     """Renew ``key:alive`` while the block runs (first before any progress is reported, so a
     part that reports progress always has a heartbeat); yields ``report(done, total, stage)``."""
-    redis = DARedis()
+    redis = redis_connection()
     finished = threading.Event()
 
     def beat() -> None:
@@ -310,13 +318,13 @@ def run_part_job(data: dict[str, Any], part: int, parts: int, key: str,
     try:
         return _run_part(data, part, parts, key, letters, annex, size)
     except Exception:
-        _set_progress(DARedis(), f"{key}:{part}", {"done": 0, "total": 0, "stage": "mislukt"})
+        _set_progress(redis_connection(), f"{key}:{part}", {"done": 0, "total": 0, "stage": "mislukt"})
         raise
 
 
 def _run_part(data: dict[str, Any], part: int, parts: int, key: str, letters: list[dict[str, Any]] | None,
               annex: dict[str, Any] | None, size: int) -> dict[str, Any]:
-    redis = DARedis()
+    redis = redis_connection()
     with _heartbeat(f"{key}:{part}") as report:
         answers = parse_answers(data)
         items = plan_letters(answers)
@@ -404,11 +412,18 @@ def file_info(the_file: DAFile) -> dict[str, Any]:
             "mimetype": the_file.mimetype}
 
 
-def as_file(info: dict[str, Any]) -> DAFile:
-    """The stored file of :func:`file_info` as a DAFile (for a link, or to read it)."""
-    the_file = DAFile()
+def _new_file() -> DAFile:
+    """An empty DAFile with a random name (named at once: see :func:`redis_connection`)."""
+    the_file = DAFile("psobrief_file")
     the_file.set_random_instance_name()
-    the_file.initialize(**info)
+    return the_file
+
+
+def as_file(info: dict[str, Any]) -> DAFile:
+    """The stored file of :func:`file_info` as a DAFile (for a link, or to read it), without
+    asking the database: everything a link needs travels in ``info``."""
+    the_file = _new_file()
+    the_file.init(**info)
     return the_file
 
 
@@ -419,8 +434,7 @@ def _read(info: dict[str, Any]) -> bytes:
 
 def stored_file(name: str, content: bytes) -> DAFile:
     """A new file in docassemble's storage (works on multi-server set-ups too)."""
-    the_file = DAFile()
-    the_file.set_random_instance_name()
+    the_file = _new_file()
     the_file.initialize(filename=name)
     the_file.write(content, binary=True)
     the_file.commit()
@@ -429,8 +443,7 @@ def stored_file(name: str, content: bytes) -> DAFile:
 
 def _stored_path(name: str, path: Path) -> DAFile:
     """A new file in docassemble's storage, copied from ``path`` (not read into memory)."""
-    the_file = DAFile()
-    the_file.set_random_instance_name()
+    the_file = _new_file()
     the_file.initialize(filename=name)
     the_file.copy_into(str(path))
     the_file.commit()

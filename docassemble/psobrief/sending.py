@@ -31,7 +31,7 @@ import zipfile
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from docassemble.base.util import DARedis, background_action, log, user_info
+from docassemble.base.util import background_action, log, user_info
 
 from . import mail
 from .answers import parse_answers
@@ -46,6 +46,7 @@ from .jobs import (
     as_file,
     file_info,
     job_lost,
+    redis_connection,
     stored_file,
 )
 
@@ -126,7 +127,7 @@ class RedisStore:
     """A :class:`.mail.StatusStore` in one Redis hash (kept :data:`KEEP_RECORD` seconds)."""
 
     def __init__(self, name: str, redis: Any = None):
-        self.name, self.redis = name, redis or DARedis()
+        self.name, self.redis = name, redis or redis_connection()
 
     def get(self, key: str) -> dict | None:
         raw = self.redis.hget(self.name, key)
@@ -259,7 +260,8 @@ def start_sending(job: dict[str, Any], data: dict[str, Any], with_annex: bool, p
     else:
         mailing["indexes"] = [entry["index"] for entry in plan if entry["key"]]
     mailing["progress"] = f"{mailing['store']}:{secrets.token_hex(6)}"
-    _set_progress(DARedis(), f"{mailing['progress']}:run", {"done": 0, "total": mailing["count"], "stage": "wachten"})
+    _set_progress(redis_connection(), f"{mailing['progress']}:run",
+                  {"done": 0, "total": mailing["count"], "stage": "wachten"})
     mailing["task"] = _start_task(mailing, data, again)
     return mailing
 
@@ -291,7 +293,7 @@ def check_mailing(mailing: dict[str, Any], data: dict[str, Any] | None = None, r
 
 
 def mailing_progress(mailing: dict[str, Any]) -> dict[str, Any]:
-    raw = DARedis().get(f"{mailing['progress']}:run")
+    raw = redis_connection().get(f"{mailing['progress']}:run")
     state = json.loads(raw) if raw else {"done": 0, "total": mailing["count"], "stage": "wachten"}
     total = max(state.get("total") or mailing["count"], 1)
     return {**state, "percent": int(100 * min(state["done"], total) / total)}
@@ -364,7 +366,7 @@ def _lock(redis: Any, name: str, wait: float) -> tuple[str, threading.Event]:
 def run_send_job(data: dict[str, Any], fingerprint: str, store: str, progress: str, result: dict[str, Any],
                  annex: bool, indexes: list[int], again: bool) -> dict[str, Any]:
     """Send the letters of the recipients ``indexes`` (the background task); returns counts."""
-    redis = DARedis()
+    redis = redis_connection()
     with _heartbeat(f"{progress}:run") as report:
         token, finished = _lock(redis, f"{store}:lock", HEARTBEAT_TTL + 15)
         pdfs = _Pdfs(result)
