@@ -35,12 +35,19 @@ class TimedApi(Api):
     def __init__(self, server):
         super().__init__(server)
         self.screens: list[float] = []
+        self.steps: list[tuple[str, float]] = []  # (step, seconds) of every request
+
+    def timed(self, step: str, call, *args):
+        started = time.perf_counter()
+        result = call(*args)
+        seconds = time.perf_counter() - started
+        self.screens.append(seconds)
+        self.steps.append((step, seconds))
+        return result
 
     def answer(self, variables, question_name=None, event_list=None):
-        started = time.perf_counter()
-        result = super().answer(variables, question_name, event_list)
-        self.screens.append(time.perf_counter() - started)
-        return result
+        step = "Documenten maken" if "review_answers" in variables else f"answer {question_name}"
+        return self.timed(step, super().answer, variables, question_name, event_list)
 
 
 def one_person(server: dict, number: int, recipients: int, results: list) -> None:
@@ -48,7 +55,7 @@ def one_person(server: dict, number: int, recipients: int, results: list) -> Non
     answers = scenario([recipient(name, "Dorpsweg 8", "9711 LM", "Groningen", "onbekend") for name in organisations])
     values = interview_variables(answers)
     api = TimedApi(server)
-    question, added = api.start(), 1
+    question, added = api.timed("start a session", api.start), 1
     make_seconds = None
     for _ in range(60):
         if question.get("questionText", "").strip() == FINAL_SCREEN:
@@ -81,15 +88,11 @@ def one_person(server: dict, number: int, recipients: int, results: list) -> Non
     while job.get("result") is None and time.perf_counter() - made_at < 600:
         time.sleep(poll_delay(asked))
         asked += 1
-        started = time.perf_counter()
-        state = api.status().get("state")
-        api.screens.append(time.perf_counter() - started)
+        state = api.timed("status while the PDFs are made", api.status).get("state")
         if state == "bezig":
             continue
         ready_seconds = time.perf_counter() - made_at
-        started = time.perf_counter()
-        api.question()
-        api.screens.append(time.perf_counter() - started)
+        api.timed("download screen with the PDFs", api.question)
         job = api.variables().get("job") or {}
     if job.get("result") is None:
         results.append({"error": f"person {number}: no PDFs after 600 s"})
@@ -107,16 +110,14 @@ def one_person(server: dict, number: int, recipients: int, results: list) -> Non
     for info in result["files"].values():
         download(api, info)
     missing += len(result["summary"]["pdf_missing"])
-    results.append({"screens": api.screens, "make": make_seconds, "ready": ready_seconds, "own": own, "wrong": wrong,
+    results.append({"screens": api.screens, "steps": api.steps, "make": make_seconds, "ready": ready_seconds,
+                    "own": own, "wrong": wrong,
                     "missing": missing, "letters": len(result["letters"])})
 
 
 def download(api: TimedApi, info: dict) -> bytes:
     """A file as the person downloads it, timed as one more request."""
-    started = time.perf_counter()
-    content = api.file(info["number"])
-    api.screens.append(time.perf_counter() - started)
-    return content
+    return api.timed(f"download .{info['filename'].rsplit('.', 1)[-1]}", api.file, info["number"])
 
 
 def run(server: dict, users: int, recipients: int, rounds: int = 1) -> dict:
@@ -139,7 +140,13 @@ def run(server: dict, users: int, recipients: int, rounds: int = 1) -> dict:
     def pct(values, p):
         return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
-    return {"users": users, "recipients": recipients, "rounds": rounds, "wall": wall, "errors": errors, "screens": screens, "makes": makes,
+    steps: dict[str, list[float]] = {}
+    for r in done:
+        for step, seconds in r["steps"]:
+            steps.setdefault(step, []).append(seconds)
+    return {"users": users, "recipients": recipients, "rounds": rounds, "wall": wall,
+            "steps": {step: (statistics.median(values), pct(sorted(values), 0.95), max(values), len(values))
+                      for step, values in steps.items()}, "errors": errors, "screens": screens, "makes": makes,
             "screen_p50": statistics.median(screens) if screens else float("nan"), "screen_p95": pct(screens, 0.95),
             "screen_max": max(screens, default=float("nan")),
             "make_p50": statistics.median(makes) if makes else float("nan"), "make_p95": pct(makes, 0.95),
@@ -156,18 +163,26 @@ def main() -> int:
     args = parser.parse_args()
     env = _server_env()
     server = {"url": env["PSOBRIEF_URL"], "key": env["PSOBRIEF_API_KEY"]}
+    run(server, 1, args.recipients)  # warm-up, not counted: the first session after a (re)start loads the interview
     rows = [run(server, 1, 1, rounds=args.alone), run(server, 1, args.recipients, rounds=args.alone),
             run(server, args.users, args.recipients)]
     print("request: every other answer, poll and download; make: the answer to 'Documenten maken' (DOCX shown);")
     print("ready: from that click until every PDF, the print file and the ZIP are there")
-    print(f"{'people at once':>15} {'letters each':>12} {'rounds':>6} {'request p50':>12} {'p95':>7} {'max':>7} {'make p50':>9} {'p95':>7} "
+    print(f"{'people at once':>15} {'letters each':>12} {'rounds':>6} "
+          f"{'request p50':>12} {'p95':>7} {'max':>7} {'make p50':>9} {'p95':>7} "
           f"{'ready p50':>10} {'p95':>7} {'letters':>8} {'own':>5} {'wrong':>6} {'no PDF':>7} {'wall':>7}")
     for row in rows:
-        print(f"{row['users']:>15} {row['recipients']:>12} {row['rounds']:>6} {row['screen_p50']:>11.2f}s {row['screen_p95']:>6.2f}s {row['screen_max']:>6.2f}s "
+        print(f"{row['users']:>15} {row['recipients']:>12} {row['rounds']:>6} "
+              f"{row['screen_p50']:>11.2f}s {row['screen_p95']:>6.2f}s {row['screen_max']:>6.2f}s "
               f"{row['make_p50']:>8.2f}s {row['make_p95']:>6.2f}s {row['ready_p50']:>9.2f}s {row['ready_p95']:>6.2f}s "
               f"{row['letters']:>8} {row['own']:>5} {row['wrong']:>6} {row['missing']:>7} {row['wall']:>6.1f}s")
         for error in row["errors"]:
             print("  " + error)
+    crowd = rows[-1]
+    print(f"\nevery step with {crowd['users']} people at once (target: p95 under 5 s), slowest p95 first:")
+    print(f"{'step':<44} {'requests':>8} {'p50':>7} {'p95':>7} {'max':>7}")
+    for step, (p50, p95, most, count) in sorted(crowd["steps"].items(), key=lambda item: -item[1][1]):
+        print(f"{step[:44]:<44} {count:>8} {p50:>6.2f}s {p95:>6.2f}s {most:>6.2f}s")
     return 1 if any(row["errors"] or row["wrong"] for row in rows) else 0
 
 
