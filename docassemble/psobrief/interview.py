@@ -25,6 +25,7 @@ from docassemble.base.util import (
     DAFile,
     DAFileList,
     DAValidationError,
+    get_config,
     interview_url,
     log,
     user_info,
@@ -56,6 +57,7 @@ __all__ = [
     "dutch_date",
     "count_of",
     "ladder_choices",
+    "upload_limit",
     "subject_choices",
     "measure_choices",
     "form_choices",
@@ -140,6 +142,28 @@ def checked(key: str, value: Any, country: str = "") -> str:
 def dutch_date(value: Any) -> str:
     """A typed date written out: "25-11-2026" -> "25 november 2026"."""
     return long_date(parse_date(value))
+
+
+#: What the other fields of a form may take of a request, beside its file (bytes).
+_FORM_MARGIN = 256 * 1024
+#: docassemble's own request limit when ``maximum content length`` is not configured (16 MB).
+_DOCASSEMBLE_REQUEST_LIMIT = 16 * 1024 * 1024
+
+
+def upload_limit() -> int:
+    """The largest file (bytes) this server can receive in one form.
+
+    docassemble refuses a larger request (``maximum content length`` in its configuration,
+    16 MB unless set) with its own English page (HTTP 413), before any of our checks runs:
+    the screens with a file field give this number to psobrief.js, which refuses such a file
+    in the browser, in Dutch, before it is sent. Smaller files are judged by the server by
+    their content (:mod:`.images`, :mod:`.spreadsheet`, :mod:`.exchange`).
+    """
+    try:
+        limit = int(get_config("maximum content length", _DOCASSEMBLE_REQUEST_LIMIT))
+    except (TypeError, ValueError):
+        limit = _DOCASSEMBLE_REQUEST_LIMIT
+    return max(limit - _FORM_MARGIN, 1)
 
 
 def ladder_choices() -> list[dict[str, str]]:

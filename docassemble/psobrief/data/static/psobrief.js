@@ -248,6 +248,44 @@
       nextPoll();
     }
   }
+  /* A file larger than the server can receive: docassemble would answer the whole form with
+   * its own English error page (HTTP 413) and the typed answers would be lost. The screens
+   * with a file field set window.psobriefUploadLimit (interview.upload_limit); such a file is
+   * refused here, in Dutch, before anything is sent, and the field is emptied. */
+  function megabytes(bytes, up) {
+    var tenths = bytes / (1024 * 1024) * 10;
+    return String((up ? Math.ceil(tenths) : Math.floor(tenths)) / 10).replace(".", ",");
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var limit = window.psobriefUploadLimit;
+    if (!input || input.type !== "file" || !input.files || !limit) { return; }
+    var size = 0;
+    for (var i = 0; i < input.files.length; i++) { size += input.files[i].size; }
+    var id = (input.id || input.name) + "-psobrief-size";
+    var old = document.getElementById(id);
+    if (old) { old.parentNode.removeChild(old); }
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (part) {
+      return part && part !== id;
+    });
+    if (size <= limit) {
+      input.removeAttribute("aria-invalid");
+      if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
+      return;
+    }
+    event.stopImmediatePropagation();
+    input.value = "";
+    var message = document.createElement("div");
+    message.id = id;
+    message.className = "invalid-feedback d-block psobrief-size-error";
+    message.setAttribute("role", "alert");
+    message.textContent = (input.multiple ? "Deze bestanden zijn samen " : "Dit bestand is ") + megabytes(size, true)
+      + " MB. Het maximum is " + megabytes(limit, false) + " MB. Verklein het bestand en kies het opnieuw.";
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", described.concat([id]).join(" "));
+    input.insertAdjacentElement("afterend", message);
+  }, true);
   function start() {
     repair();
     watchDownloads();
