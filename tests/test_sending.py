@@ -38,3 +38,16 @@ def test_local_time_and_counts():
     assert sending.mail_counts(data) == {"with": 1, "without": 2}
     assert sending.send_label(data) == "Versturen naar 1 ketenpartner"
     assert sending.without_address_text(data) == "Geen bericht voor 2 ketenpartners zonder e-mailadres."
+
+
+def test_example_says_the_annex_goes_only_with_ja():
+    from docassemble.psobrief.sending import example_html
+
+    page = example_html({"to": "Kim Berg <kim@groen.example>", "reply_to": "inkoop@devries-bouw.nl",
+                         "subject": "Socialer inkopen", "body": "Geachte Kim Berg,",
+                         "attachments": [("Stimuleringsbrief - Groen B.V.pdf", 48_000),
+                                         ("Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.pdf", 61_000)]})
+    items = page.split("<li>")[1:]
+    assert "alleen als u hieronder 'Ja' kiest" not in items[0]
+    assert items[1].startswith("Bijlage - Socialer inkoopbeleid met de PSO-prestatieladder.pdf (")
+    assert "alleen als u hieronder 'Ja' kiest" in items[1]

@@ -35,8 +35,9 @@ from docassemble.base.util import background_action, log, user_info
 
 from . import mail
 from .answers import parse_answers
-from .bulk import plan_letters, text_workbook
+from .bulk import pdf_name, plan_letters, text_workbook
 from .dutch import count_of
+from .render import ANNEX_FILENAME
 from .jobs import (
     HEARTBEAT_SECONDS,
     HEARTBEAT_TTL,
@@ -402,6 +403,10 @@ def _size(count: int) -> str:
         f"{count / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
+#: Beside the annex in the example's attachments: whether it is sent is asked below the example.
+_ANNEX_CHOICE = ", alleen als u hieronder 'Ja' kiest"
+
+
 def example_html(example: dict[str, Any]) -> str:
     """The example message: To, Reply-To, Subject, the body, the attachments."""
     if example.get("problem"):
@@ -409,7 +414,9 @@ def example_html(example: dict[str, Any]) -> str:
     parts = []
     if example.get("settings_problem"):
         parts.append(f'<div class="alert alert-warning" role="alert">{_e(example["settings_problem"])}</div>')
-    attachments = "".join(f"<li>{_e(name)} ({_size(size)})</li>" for name, size in example["attachments"])
+    annex = pdf_name(ANNEX_FILENAME)  # sent only when "Ja" is chosen below the example
+    attachments = "".join(f"<li>{_e(name)} ({_size(size)}){_ANNEX_CHOICE if name == annex else ''}</li>"
+                          for name, size in example["attachments"])
     parts.append(
         '<dl class="row psobrief-example">'
         f'<dt class="col-sm-3">Aan</dt><dd class="col-sm-9">{_e(example["to"])}</dd>'
