@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import os
 import subprocess
 from pathlib import Path
 
@@ -121,6 +122,19 @@ def browser():
 @pytest.fixture
 def api(server):
     return Api(server)
+
+
+#: What the tests set to shape the server; a restart without them is the server's default.
+SERVER_SETTINGS = ("PSOBRIEF_UNOSERVER", "PSOBRIEF_SOFFICE", "PSOBRIEF_OWN_TASKS", "PSOBRIEF_WORKERS",
+                   "PSOBRIEF_PART_LETTERS")
+
+
+def serve_restart(timeout: float = 900, **environment: str) -> None:
+    """``scripts/serve restart`` with the given settings (the others at their defaults)."""
+    env = {key: value for key, value in os.environ.items() if key not in SERVER_SETTINGS}
+    done = subprocess.run([str(SERVE), "restart"], capture_output=True, text=True, timeout=timeout,
+                          env={**env, **environment})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
 
 #: Seconds between the download screen's questions while the PDFs are made: psobrief.js's

@@ -8,14 +8,14 @@ Management calls), wait as Package Management does until docassemble says the in
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import ROOT, SERVE
+import conftest
+from conftest import ROOT
 
 PACKAGE = "docassemble.psobrief"
 SERVER_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -34,9 +34,7 @@ def allow_updates_setting() -> str:
 
 
 def serve_restart(allow_updates: str, extra_env: dict | None = None) -> None:
-    env = {**os.environ, "PSOBRIEF_ALLOW_UPDATES": allow_updates, **(extra_env or {})}
-    result = subprocess.run([str(SERVE), "restart"], capture_output=True, text=True, timeout=900, env=env)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    conftest.serve_restart(PSOBRIEF_ALLOW_UPDATES=allow_updates, **(extra_env or {}))
 
 
 def pip(*args) -> None:

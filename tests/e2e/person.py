@@ -59,6 +59,14 @@ def answer_until_recipients(person, *, organisation="Bouwbedrijf De Vries & Zone
     """Answer the sender, signatory, letter and annex screens with plain, valid answers."""
     person.heading("Stimuleringsbrief voor uw ketenpartners")
     person.press("Beginnen")
+    fill_organisation(person, organisation)
+    person.press("Doorgaan")
+    answer_until_annex(person, level=level)
+    person.press("Doorgaan")
+
+
+def fill_organisation(person, organisation):
+    """The screen "Over uw organisatie" filled with plain, valid answers (not sent)."""
     person.heading("Over uw organisatie")
     person.fill("Naam van uw organisatie", organisation)
     person.fill("Straat en huisnummer", "Stationsstraat 12")
@@ -66,9 +74,6 @@ def answer_until_recipients(person, *, organisation="Bouwbedrijf De Vries & Zone
     person.fill("Plaats", "Utrecht")
     person.fill("E-mailadres voor kopieën van PSO-Certificaten", "inkoop@devries-bouw.nl")
     person.fill("KvK-nummer", "30123456")
-    person.press("Doorgaan")
-    answer_until_annex(person, level=level)
-    person.press("Doorgaan")
 
 
 def answer_until_annex(person, *, level="PSO-Trede 2"):

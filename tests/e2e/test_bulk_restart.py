@@ -14,12 +14,11 @@ from __future__ import annotations
 import io
 import os
 import signal
-import subprocess
 import time
 import zipfile
 
 import yaml
-from conftest import ROOT, docx_lines, finished_job, flat, pdf_text
+from conftest import ROOT, docx_lines, finished_job, flat, pdf_text, serve_restart
 from test_exchange_flow import EXAMPLES, REVIEW, start_from_saved_answers
 from test_rest_flow import FINAL_SCREEN
 
@@ -48,12 +47,6 @@ def kill_worker() -> None:
     """SIGKILL the celery worker's whole process group (scripts/serve starts it with setsid)."""
     pid = int((ROOT / ".state" / "run" / "celery.pid").read_text().strip())
     os.killpg(pid, signal.SIGKILL)
-
-
-def serve_restart(**environment: str) -> None:
-    restart = subprocess.run([str(SERVE), "restart"], capture_output=True, text=True, timeout=600,
-                             env={**os.environ, **environment})
-    assert restart.returncode == 0, restart.stdout[-2000:] + restart.stderr[-2000:]
 
 
 def test_a_restart_in_the_middle_of_a_list_job(api, artifacts):

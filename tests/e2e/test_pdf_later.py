@@ -11,23 +11,14 @@ link keeps the keyboard focus, and a screen reader hears "De PDF-bestanden zijn 
 
 from __future__ import annotations
 
-import os
-import subprocess
 
 import playwright.sync_api as playwright
-from conftest import ROOT, docx_lines, flat, pdf_text
+from conftest import ROOT, docx_lines, flat, pdf_text, serve_restart
 from person import START, Person, answer_until_recipients, one_recipient_until_review
 
 SERVE = ROOT / "scripts" / "serve"
 ORGANISATION = "Drukkerij Later & Zonen"
 LETTER = "Stimuleringsbrief - Drukkerij Later en Zonen"
-
-
-def serve_restart(**environment: str) -> None:
-    env = {key: value for key, value in os.environ.items() if key not in ("PSOBRIEF_UNOSERVER", "PSOBRIEF_SOFFICE")}
-    done = subprocess.run([str(SERVE), "restart"], capture_output=True, text=True, timeout=600,
-                          env={**env, **environment})
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
 
 def test_pdfs_come_later_and_can_be_made_again(server, browser, artifacts):

@@ -14,7 +14,7 @@ import os
 
 import playwright.sync_api as playwright
 import requests
-from person import START, Person
+from person import START, Person, fill_organisation
 
 LIMIT = 16 * 1024 * 1024 - 256 * 1024  # docassemble's default request limit, less the other fields
 
@@ -30,14 +30,8 @@ def test_a_file_over_the_request_limit_is_refused_in_dutch(server, browser, arti
     page.goto(server["url"] + START)
     person.heading("Stimuleringsbrief voor uw ketenpartners")
     person.press("Beginnen")
-    person.heading("Over uw organisatie")
+    fill_organisation(person, "Groot Logo & Zonen B.V.")
     assert page.evaluate("window.psobriefUploadLimit") == LIMIT
-    person.fill("Naam van uw organisatie", "Groot Logo & Zonen B.V.")
-    person.fill("Straat en huisnummer", "Stationsstraat 12")
-    person.fill("Postcode", "3511 AB")
-    person.fill("Plaats", "Utrecht")
-    person.fill("E-mailadres voor kopieën van PSO-Certificaten", "inkoop@devries-bouw.nl")
-    person.fill("KvK-nummer", "30123456")
     logo = page.locator("input[type=file]").first
     logo.set_input_files(str(large))
 

@@ -11,23 +11,14 @@ worker's log shows the parts ran as background actions, not as our task.
 
 from __future__ import annotations
 
-import os
-import subprocess
 
-from conftest import ROOT, flat, pdf_text
+from conftest import ROOT, flat, pdf_text, serve_restart
 from scenarios import recipient, scenario
 from test_rest_flow import documents_of, run_interview
 
 SERVE = ROOT / "scripts" / "serve"
 CELERY_LOG = ROOT / ".state" / "logs" / "celery.log"
 PART_TASK = "docassemble.psobrief.worker.make_part"
-
-
-def serve_restart(**environment: str) -> None:
-    env = {key: value for key, value in os.environ.items() if key not in ("PSOBRIEF_OWN_TASKS", "PSOBRIEF_WORKERS")}
-    done = subprocess.run([str(SERVE), "restart"], capture_output=True, text=True, timeout=600,
-                          env={**env, **environment})
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
 
 def test_parts_run_as_background_actions_without_the_setting(server, api):
