@@ -733,19 +733,28 @@ def plan_letters(answers: Answers) -> list[dict[str, Any]]:
     return items
 
 
-def _unoserver_for(letters: int, unoserver: bool | tuple[str, int] | None) -> tuple[str, int] | None:
+#: What a part's PDFs may use: True (the process's own unoserver, else the server's shared
+#: one for a short list), "own" (only a unoserver of the process's own), False (none: a
+#: fresh LibreOffice), or a (host, port).
+Unoserver = bool | str | tuple[str, int] | None
+
+
+def _unoserver_for(letters: int, unoserver: Unoserver) -> tuple[str, int] | None:
     """The unoserver a part's print sections go to, or None for a fresh LibreOffice.
 
-    ``unoserver``: False/None none; a (host, port) that one; True the process's own
-    unoserver (a celery worker process when ``scripts/serve`` runs one per process), or for
-    a short list (up to :data:`PRINT_PART` letters, one section) the server's shared one.
+    ``unoserver``: False/None none; a (host, port) that one; "own" the process's own
+    unoserver (a celery worker process when ``scripts/serve`` runs one per process); True
+    that one, or else for a short list (up to :data:`PRINT_PART` letters, one section) the
+    server's shared one (a long list keeps a shared LibreOffice free for people waiting).
     """
     if not unoserver:
         return None
-    if unoserver is not True:
+    if isinstance(unoserver, tuple):
         return unoserver
-    return libreoffice.own_unoserver_address() or (libreoffice.unoserver_address() if letters <= PRINT_PART
-                                                    else None)
+    own = libreoffice.own_unoserver_address()
+    if own or unoserver == "own":
+        return own
+    return libreoffice.unoserver_address() if letters <= PRINT_PART else None
 
 
 def _sections(letters: Iterable[tuple[str, bytes]]) -> Iterator[dict[str, bytes]]:
@@ -791,7 +800,7 @@ class _Converter:
 
 
 def part_pdfs(letters: dict[str, bytes] | Iterable[tuple[str, bytes]], annex: bytes | None = None,
-              unoserver: bool | tuple[str, int] | None = True, count: int | None = None
+              unoserver: Unoserver = True, count: int | None = None
               ) -> tuple[dict[str, bytes], list[bytes | None], bytes | None, list[str]]:
     """The PDFs of ``letters`` (name -> DOCX, in order; or (name, DOCX) pairs as they are
     rendered; ``count``: how many there will be) and of the annex.
@@ -820,7 +829,8 @@ def part_pdfs(letters: dict[str, bytes] | Iterable[tuple[str, bytes]], annex: by
         sections = {f"deel {number:03d}.docx": combine_docx(list(chunk.values()))
                     for number, chunk in enumerate(chunks)}
         extra = {ANNEX_FILENAME: annex} if annex else {}
-        converted, _ = convert_to_pdf({**everything, **sections, **extra}, unoserver=bool(unoserver))
+        converted, _ = convert_to_pdf({**everything, **sections, **extra},
+                                      unoserver=_unoserver_for(PRINT_PART, unoserver) is not None)
         pdfs = {pdf_name(name): converted[pdf_name(name)] for name in everything if pdf_name(name) in converted}
         missing = [pdf_name(name) for name in everything if pdf_name(name) not in pdfs]
         print_pdfs = [converted.get(pdf_name(name)) for name in sections]
@@ -893,7 +903,7 @@ def _pipelined(stream: Iterator[tuple[str, bytes]], annex: bytes | None, address
 
 
 def render_part(answers: Answers, items: list[dict[str, Any]], pdf: bool = True, annex: bool = False,
-                unoserver: bool = True, progress: Callable[[int], None] | None = None) -> Part:
+                unoserver: Unoserver = True, progress: Callable[[int], None] | None = None) -> Part:
     """The letters of ``items`` (records of :func:`plan_letters`) and, with ``pdf``, their PDFs;
     with ``annex`` also the annex (when the answers include it) and its PDF.
     ``progress(done)`` is called after each letter. With ``pdf`` the letters are rendered
@@ -922,9 +932,10 @@ def render_part(answers: Answers, items: list[dict[str, Any]], pdf: bool = True,
     return part
 
 
-def add_pdfs(part: Part, unoserver: bool = True) -> Part:
+def add_pdfs(part: Part, unoserver: Unoserver = True) -> Part:
     """The PDFs of a part's letters and annex (:func:`part_pdfs`) put in the part; when
-    LibreOffice is not installed, ``pdf_error`` says so and the DOCX files stay complete."""
+    LibreOffice is not installed, ``pdf_error`` says so and the DOCX files stay complete.
+    ``unoserver``: see :data:`Unoserver` (a long part in a worker: "own")."""
     try:
         part.pdfs, part.print_pdfs, part.annex_pdf, part.pdf_missing = part_pdfs(
             part.letters, part.annex, unoserver=unoserver)
