@@ -788,7 +788,10 @@ class _Converter:
     def _convert(self, name: str, docx: bytes) -> bytes | None:
         if self.problem:
             return None
-        content, problem = libreoffice.convert_one_with_unoserver(self.address, docx, name=name)
+        try:
+            content, problem = libreoffice.convert_one_with_unoserver(self.address, docx, name=name)
+        except Exception as error:  # noqa: BLE001 - whatever it is, a fresh LibreOffice makes the PDF
+            content, problem = None, f"{type(error).__name__}: {error}"
         if problem:
             self.problem = problem
             log.warning("psobrief: unoserver %s:%s not usable (%s): a fresh LibreOffice makes the rest",
@@ -796,7 +799,7 @@ class _Converter:
         return content
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True)
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def part_pdfs(letters: dict[str, bytes] | Iterable[tuple[str, bytes]], annex: bytes | None = None,
