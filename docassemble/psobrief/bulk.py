@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -843,17 +844,107 @@ def part_pdfs(letters: dict[str, bytes] | Iterable[tuple[str, bytes]], annex: by
         cuts: list[tuple[dict[str, bytes], list[str]] | None] | None = None
         if address is None:
             chunks = list(_sections(stream))
-            docs = [combine_docx(list(chunk.values())) for chunk in chunks]
-            converted, _ = convert_to_pdf({**{f"deel {number:03d}.docx": docx for number, docx in enumerate(docs)},
-                                           **({ANNEX_FILENAME: annex} if annex else {})}, unoserver=False)
-            print_pdfs = [converted.get(f"deel {number:03d}.pdf") for number in range(len(docs))]
-            annex_pdf = converted.get(pdf_name(ANNEX_FILENAME)) if annex else None
+            print_pdfs, annex_pdf, cuts = _soffice_pipelined(chunks, annex)
         else:
             chunks, print_pdfs, annex_pdf, cuts = _pipelined(stream, annex, address)
         pdfs, _, missing = letter_pdfs(list(zip(chunks, print_pdfs)), cuts)
     if annex and annex_pdf is None:
         missing.append(pdf_name(ANNEX_FILENAME))
     return pdfs, print_pdfs, annex_pdf, missing
+
+
+def _finished_pdf(path: Path) -> bytes | None:
+    """The PDF LibreOffice has finished writing at ``path`` (its end written and its size
+    the same a moment later), else None."""
+    import time
+
+    try:
+        size = path.stat().st_size
+        if size < 100:
+            return None
+        time.sleep(0.02)
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return content if len(content) == size and libreoffice.good_pdf(content) else None
+
+
+def _soffice_pipelined(chunks: list[dict[str, bytes]], annex: bytes | None
+                       ) -> tuple[list[bytes | None], bytes | None, list[tuple[dict[str, bytes], list[str]] | None]]:
+    """The sections (and the annex) converted by one fresh LibreOffice run, each section cut
+    as soon as LibreOffice has written its PDF, while it converts the next ones. A cut that
+    does not find every letter before LibreOffice has finished is made again afterwards
+    (never a letter converted on its own because a file was read too early); a section or
+    annex without a PDF gets the second chances of :func:`convert_to_pdf`.
+    Returns the sections' PDFs, the annex's PDF and each section's cut (None: still to do)."""
+    import time
+
+    program = _soffice()  # PdfError when LibreOffice is missing
+    docs = {f"deel {number:03d}.docx": combine_docx(list(chunk.values())) for number, chunk in enumerate(chunks)}
+    if annex:
+        docs[ANNEX_FILENAME] = annex
+    print_pdfs: list[bytes | None] = [None] * len(chunks)
+    cuts: list[tuple[dict[str, bytes], list[str]] | None] = [None] * len(chunks)
+    with tempfile.TemporaryDirectory(prefix="psobrief-pdf-") as work:
+        folder, out = Path(work) / "in", Path(work) / "out"
+        folder.mkdir()
+        out.mkdir()
+        paths = []
+        for number, content in enumerate(docs.values()):
+            path = folder / f"{number:05d}.docx"  # plain names: LibreOffice's command line is picky
+            path.write_bytes(content)
+            paths.append(path)
+        command = [program, f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}", "--headless",
+                   "--norestore", "--convert-to", PDF_FILTER, "--outdir", str(out), *map(str, paths)]
+        started = time.monotonic()
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, env={**os.environ, "HOME": work})
+        except OSError:
+            process = None
+        try:
+            waiting = list(range(len(chunks)))
+            while process is not None and waiting and process.poll() is None:
+                if time.monotonic() - started > 3600:
+                    break
+                progressed = False
+                for number in list(waiting):
+                    pdf = _finished_pdf(out / f"{number:05d}.pdf")
+                    if pdf is None:
+                        continue
+                    print_pdfs[number] = pdf
+                    found, not_found = split_print_pdf(chunks[number], pdf)
+                    cuts[number] = (found, not_found) if not not_found else None
+                    waiting.remove(number)
+                    progressed = True
+                if not progressed:
+                    time.sleep(0.05)
+            if process is not None:
+                try:
+                    process.wait(max(1.0, 3600 - (time.monotonic() - started)))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        finally:
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+        made = {number: out / f"{number:05d}.pdf" for number in range(len(docs))}
+        for number in range(len(chunks)):
+            if cuts[number] is None:
+                print_pdfs[number] = made[number].read_bytes() if _good_pdf(made[number]) else None
+        annex_pdf = made[len(chunks)].read_bytes() if annex and _good_pdf(made[len(chunks)]) else None
+    left = {f"deel {number:03d}.docx": docs[f"deel {number:03d}.docx"]
+            for number, pdf in enumerate(print_pdfs) if pdf is None}
+    if annex and annex_pdf is None:
+        left[ANNEX_FILENAME] = annex
+    if left:
+        converted, _ = convert_to_pdf(left, unoserver=False)
+        print_pdfs = [pdf if pdf is not None else converted.get(f"deel {number:03d}.pdf")
+                      for number, pdf in enumerate(print_pdfs)]
+        if annex and annex_pdf is None:
+            annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
+    return print_pdfs, annex_pdf, cuts
 
 
 def _pipelined(stream: Iterator[tuple[str, bytes]], annex: bytes | None, address: tuple[str, int]
