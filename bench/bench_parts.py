@@ -11,18 +11,18 @@ that process's own; LibreOffice's is not included):
 - old: the package as it is at ``--old`` (a git revision, default ``main``): jobs.py's calls
   of that time (``render_part(pdf=False)``, ``add_pdfs(unoserver=False)``: a fresh soffice
   per part);
-- new-jobs: this checkout, jobs.py's calls (``render_part(pdf=False)``, then ``add_pdfs``)
-  with a unoserver of the worker process's own (started here from .venv-uno, as
-  ``scripts/serve`` starts one per worker process): conversion and cutting side by side;
-- new-render: this checkout, ``render_part(pdf=True)``: the letters rendered while
-  LibreOffice converts the sections rendered before them too;
-- new-soffice: this checkout without a unoserver (a fresh soffice per part, as on a server
-  that has none of its own).
+- new: this checkout, jobs.py's calls (the same): a fresh soffice per part, each section
+  cut as soon as LibreOffice has written its PDF;
+- new-unoserver: this checkout with a unoserver of the worker process's own (started here
+  from .venv-uno; ``PSOBRIEF_UNOSERVER`` as a comma list, ``add_pdfs(unoserver="own")``):
+  the sections sent one by one from a thread while the worker cuts the ones before;
+- new-unoserver-render: the same with ``render_part(pdf=True)``: the letters rendered while
+  the unoserver converts the sections rendered before them too.
 
 Every way's ZIP is checked: every letter has its PDF and nothing is missing.
 
     NLTK_DATA=.state/nltk_data .venv/bin/python bench/bench_parts.py [--letters 1000] [--old main]
-        [--ways floor old new-jobs new-render new-soffice] [--big-logo]
+        [--ways floor old new new-unoserver new-unoserver-render] [--big-logo]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ data["recipients"] = [{{**copy.deepcopy(people[n % len(people)]), "organisation"
 if logo:
     data["sender"]["logo"] = logo
 answers = parse_answers(data, base_dir=example.parent)
-if way.startswith("new") and way != "new-soffice":
+if way.startswith("new-unoserver"):
     from docassemble.psobrief import libreoffice
     libreoffice._pool_index = lambda: 0  # as in celery's first pool process
 bulk.render_letters  # imported
@@ -84,18 +84,16 @@ with tempfile.TemporaryDirectory() as work:
     for number, start in enumerate(range(0, len(items), size)):
         mine = items[start:start + size]
         t0 = time.perf_counter()
-        if way == "new-render":
-            made = bulk.render_part(answers, mine, pdf=True, annex=number == 0)
+        if way == "new-unoserver-render":
+            made = bulk.render_part(answers, mine, pdf=True, annex=number == 0, unoserver="own")
             t1 = t0
         else:
             made = bulk.render_part(answers, mine, pdf=False, annex=number == 0)
             t1 = time.perf_counter()
-            if way == "old":
+            if way in ("old", "new"):  # jobs.run_part_job's call
                 bulk.add_pdfs(made, unoserver=len(mine) <= bulk.PRINT_PART)
-            elif way == "new-soffice":
-                bulk.add_pdfs(made, unoserver=False)
             else:
-                bulk.add_pdfs(made)
+                bulk.add_pdfs(made, unoserver="own")
         t2 = time.perf_counter()
         path = Path(work) / f"part {{number}}.zip"
         made.write(path)
@@ -130,7 +128,7 @@ def free_port() -> int:
 
 
 def start_unoserver(work: Path) -> tuple[subprocess.Popen, int]:
-    """A unoserver on free ports, as scripts/serve runs one per worker process; waits until it answers."""
+    """A unoserver on free ports (a worker process's own); waits until it answers."""
     (work / "home").mkdir(parents=True, exist_ok=True)
     port, uno_port = free_port(), free_port()
     server = subprocess.Popen(
@@ -214,7 +212,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--old", default="main", help="git revision of the old way (default: main)")
-    parser.add_argument("--ways", nargs="+", default=["floor", "old", "new-jobs", "new-render"])
+    parser.add_argument("--ways", nargs="+", default=["floor", "old", "new"])
     parser.add_argument("--big-logo", action="store_true", help="a 15 MB photo as the logo")
     args = parser.parse_args()
     base = {**os.environ, "NLTK_DATA": str(ROOT / ".state" / "nltk_data")}
@@ -231,7 +229,7 @@ def main() -> int:
             server = None
             if way == "old":
                 env["PYTHONPATH"] = str(old_package(args.old, work / "old"))
-            elif way.startswith("new") and way != "new-soffice":
+            elif way.startswith("new-unoserver"):
                 server, port = start_unoserver(work / f"unoserver-{way}")
                 # the first entry is the web processes' unoserver: a dead port, never asked by a pool process
                 env["PSOBRIEF_UNOSERVER"] = f"127.0.0.1:{free_port()},127.0.0.1:{port}"

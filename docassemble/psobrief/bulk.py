@@ -1029,7 +1029,8 @@ def render_part(answers: Answers, items: list[dict[str, Any]], pdf: bool = True,
 def add_pdfs(part: Part, unoserver: Unoserver = True) -> Part:
     """The PDFs of a part's letters and annex (:func:`part_pdfs`) put in the part; when
     LibreOffice is not installed, ``pdf_error`` says so and the DOCX files stay complete.
-    ``unoserver``: see :data:`Unoserver` (a long part in a worker: "own")."""
+    ``unoserver``: see :data:`Unoserver` (``jobs.py`` gives a long part False: a fresh
+    LibreOffice of its own, cut while it converts)."""
     try:
         part.pdfs, part.print_pdfs, part.annex_pdf, part.pdf_missing = part_pdfs(
             part.letters, part.annex, unoserver=unoserver)

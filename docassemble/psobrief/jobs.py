@@ -279,7 +279,7 @@ def run_part_job(data: dict[str, Any], part: int, parts: int, key: str,
         report(total, total, "pdf")
         # a short part shares the server's running unoserver; a long one (several side by side
         # in the workers) gets a LibreOffice of its own
-        add_pdfs(made, unoserver=total <= PRINT_PART or "own")
+        add_pdfs(made, unoserver=total <= PRINT_PART)
         report(total, total, "opslaan")
         with tempfile.TemporaryDirectory(prefix="psobrief-part-") as work:
             path = Path(work) / "part.zip"
