@@ -245,3 +245,91 @@ def test_the_unoserver_in_docassembles_configuration(monkeypatch):
     assert libreoffice.unoserver_address() == ("127.0.0.1", 2003)
     monkeypatch.setenv("PSOBRIEF_UNOSERVER", "off")
     assert libreoffice.unoserver_address() is None
+
+
+# --- one unoserver per celery worker process, and a list's sections pipelined through it -----
+
+@pytest.mark.parametrize(("value", "index", "expected", "own"), [
+    ("127.0.0.1:8613", None, ("127.0.0.1", 8613), None),  # one: everybody shares it, nobody owns it
+    ("127.0.0.1:8613", 0, ("127.0.0.1", 8613), None),
+    ("127.0.0.1:8613,127.0.0.1:8616,127.0.0.1:8618", None, ("127.0.0.1", 8613), None),  # a web process
+    ("127.0.0.1:8613,127.0.0.1:8616,127.0.0.1:8618", 0, ("127.0.0.1", 8616), ("127.0.0.1", 8616)),
+    ("127.0.0.1:8613, 127.0.0.1:8616 ,127.0.0.1:8618", 1, ("127.0.0.1", 8618), ("127.0.0.1", 8618)),
+    ("127.0.0.1:8613,127.0.0.1:8616,127.0.0.1:8618", 2, ("127.0.0.1", 8616), ("127.0.0.1", 8616)),  # wraps round
+    ("127.0.0.1:8613,nonsense,127.0.0.1:8618", 0, ("127.0.0.1", 8618), ("127.0.0.1", 8618)),  # a bad one left out
+])
+def test_each_worker_process_takes_its_own_unoserver(monkeypatch, value, index, expected, own):
+    monkeypatch.setenv("PSOBRIEF_UNOSERVER", value)
+    monkeypatch.setattr(libreoffice, "_pool_index", lambda: index)
+    assert libreoffice.unoserver_address() == expected
+    assert libreoffice.own_unoserver_address() == own
+
+
+def test_outside_celery_there_is_no_pool_index():
+    assert libreoffice._pool_index() is None
+
+
+def _many_letters(count):
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    people = data["recipients"]
+    data["recipients"] = [{**copy.deepcopy(people[n % 3]), "organisation": f"Leverancier {n:02d}"}
+                          for n in range(count)]
+    return parse_answers(data, base_dir=ROOT / "docs" / "examples")
+
+
+def test_a_lists_sections_go_to_the_worker_processs_own_unoserver(unoserver, monkeypatch):
+    """A long part in a worker process with a unoserver of its own: every section and the annex
+    by that unoserver (none by a fresh LibreOffice), rendered, converted and cut side by side,
+    every letter's PDF its own and tagged, the same pages as the way without unoserver."""
+    address, log = unoserver
+    monkeypatch.setattr(bulk, "PRINT_PART", 2)
+    monkeypatch.setenv("PSOBRIEF_UNOSERVER", f"127.0.0.1:{free_port()},{address[0]}:{address[1]}")
+    monkeypatch.setattr(libreoffice, "_pool_index", lambda: 0)
+    answers = _many_letters(5)
+    items = bulk.plan_letters(answers)
+    before = conversions(log)
+    made = bulk.render_part(answers, items, pdf=True, annex=True, unoserver="own")  # rendered while converting
+    assert conversions(log) == before + 4  # three sections and the annex
+    assert made.pdf_missing == [] and len(made.pdfs) == 5 and len(made.print_pdfs) == 3
+    assert made.annex_pdf and tagged(made.annex_pdf)
+    later = bulk.render_part(answers, items, pdf=False, annex=True)
+    bulk.add_pdfs(later, unoserver="own")  # the letters made first, then their PDFs (as jobs.py does)
+    assert conversions(log) == before + 8 and later.pdfs.keys() == made.pdfs.keys()
+    fresh = bulk.render_part(answers, items, pdf=True, annex=True, unoserver=False)
+    assert conversions(log) == before + 8  # False: never a unoserver
+    for name, docx in made.letters.items():
+        pdf = made.pdfs[bulk.pdf_name(name)]
+        assert bulk.pdf_says_what_docx_says(pdf, docx) and tagged(pdf)
+        assert bulk._page_texts(pdf) == bulk._page_texts(fresh.pdfs[bulk.pdf_name(name)])
+    joined = bulk.finish_bundle(items, [made])
+    assert joined.pdf_missing == [] and tagged(joined.combined_pdf)
+    assert bulk._page_texts(joined.combined_pdf) == bulk._page_texts(bulk.finish_bundle(items, [fresh]).combined_pdf)
+
+
+def test_a_long_list_leaves_a_shared_unoserver_alone(unoserver, monkeypatch):
+    """One unoserver only (the Docker image's 127.0.0.1:2003, say): a long part ("own") gets a
+    fresh LibreOffice; a short one (one section) may use the shared one."""
+    address, log = unoserver
+    monkeypatch.setattr(bulk, "PRINT_PART", 2)
+    monkeypatch.setenv("PSOBRIEF_UNOSERVER", f"{address[0]}:{address[1]}")
+    monkeypatch.setattr(libreoffice, "_pool_index", lambda: 0)
+    answers = _many_letters(3)
+    items = bulk.plan_letters(answers)
+    before = conversions(log)
+    made = bulk.render_part(answers, items, pdf=True, unoserver="own")
+    assert conversions(log) == before and made.pdf_missing == [] and len(made.pdfs) == 3
+    short = bulk.render_part(answers, items[:2], pdf=True, unoserver=True)
+    assert conversions(log) == before + 1 and short.pdf_missing == [] and len(short.pdfs) == 2
+
+
+def test_a_dead_own_unoserver_costs_no_pdf(monkeypatch):
+    """The worker process's unoserver is not running (restarting, say): the first section finds
+    that out and every section is made by a fresh LibreOffice instead."""
+    monkeypatch.setattr(bulk, "PRINT_PART", 2)
+    monkeypatch.setenv("PSOBRIEF_UNOSERVER", f"127.0.0.1:{free_port()},127.0.0.1:{free_port()}")
+    monkeypatch.setattr(libreoffice, "_pool_index", lambda: 0)
+    answers = _many_letters(5)
+    made = bulk.render_part(answers, bulk.plan_letters(answers), pdf=True, annex=True, unoserver="own")
+    assert made.pdf_missing == [] and len(made.pdfs) == 5 and None not in made.print_pdfs and made.annex_pdf
+    for name, docx in made.letters.items():
+        assert bulk.pdf_says_what_docx_says(made.pdfs[bulk.pdf_name(name)], docx)

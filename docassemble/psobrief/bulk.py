@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
 import re
 import shutil
 import subprocess
@@ -23,12 +25,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 
 from . import libreoffice, sources
 from .answers import Answers
 from .dutch import attention_line, salutation
 from .render import ANNEX_FILENAME, letter_filename, render_annex, render_letters
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "COMBINED_FILENAME",
@@ -423,20 +428,51 @@ class _Source:
     def __init__(self, content: bytes):
         import pikepdf
 
-        self.pdf = pikepdf.open(io.BytesIO(content))
+        # Without pushing inherited page attributes down at opening (qpdf does that for every
+        # page and object: 80 ms for a section of 50 letters, against 4 ms): LibreOffice gives
+        # every page its own /Resources and /MediaBox, and pages are copied as objects
+        # (copy_foreign), which pushes nothing. A PDF whose pages do inherit is opened again.
+        self.pdf = pikepdf.open(io.BytesIO(content), inherit_page_attributes=False)
+        if not self._pages_stand_alone():
+            self.pdf = pikepdf.open(io.BytesIO(content))
         self.pages = [page.obj.objgen for page in self.pdf.pages]
         self.parents = {}  # StructParents key -> what the parent tree holds for it
-        self.elements: list[tuple[Any, frozenset, frozenset]] = []  # (element, its pages, its elements)
+        self.tops: list[Any] = []  # the structure elements under the document element
+        self._elements: list[tuple[Any, frozenset, frozenset]] | None = None
         tree = self.pdf.Root.get("/StructTreeRoot")
         if tree is not None and "/ParentTree" in tree and "/K" in tree:
             self.parents = {int(key): value for key, value in pikepdf.NumberTree(tree.ParentTree).items()}
             document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
             for element in document.K if isinstance(document.K, pikepdf.Array) else [document.K]:
                 if isinstance(element, pikepdf.Dictionary):
-                    pages, inside = self._reach(element)
                     del element.P  # copied without its parent: the target gets its own /Document
-                    self.elements.append((element, frozenset(pages), frozenset(inside)))
+                    self.tops.append(element)
         self.outline = self._outline() if "/Outlines" in self.pdf.Root else []
+
+    def _pages_stand_alone(self) -> bool:
+        """True when no page inherits an attribute from the page tree."""
+        seen = set()
+        for page in self.pdf.pages:
+            if "/Resources" not in page.obj or "/MediaBox" not in page.obj:
+                return False
+            node = page.obj.get("/Parent")
+            while node is not None and node.objgen not in seen:
+                seen.add(node.objgen)
+                if "/CropBox" in node or "/Rotate" in node:
+                    return False
+                node = node.get("/Parent")
+        return True
+
+    @property
+    def elements(self) -> list[tuple[Any, frozenset, frozenset]]:
+        """(element, the pages its content is on, the elements it holds) of every top element;
+        worked out when first asked (a whole PDF copied does not need it)."""
+        if self._elements is None:
+            self._elements = []
+            for element in self.tops:
+                pages, inside = self._reach(element)
+                self._elements.append((element, frozenset(pages), frozenset(inside)))
+        return self._elements
 
     @staticmethod
     def _reach(element) -> tuple[set, set]:
@@ -485,8 +521,8 @@ def _bookmarks(outline: list, position: dict) -> list:
 
     items = []
     for title, page, place, children in outline:
-        if page in position:
-            item = pikepdf.OutlineItem(title, position[page], "XYZ", left=place[0], top=place[1])
+        if page in position:  # the destination pikepdf would make for (page number, "XYZ", left, top)
+            item = pikepdf.OutlineItem(title, pikepdf.Array([position[page], pikepdf.Name.XYZ, place[0], place[1], 0]))
             item.children.extend(_bookmarks(children, position))
             items.append(item)
         else:
@@ -520,29 +556,33 @@ def _assemble(parts: list[tuple[_Source, range]]) -> bytes:
     numbers, outline, key = Array(), [], 0
     for source, indexes in parts:
         wanted = {source.pages[index] for index in indexes}
-        position = {}
+        position = {}  # source page -> its copy in the target
         for index in indexes:
-            target.pages.append(source.pdf.pages[index])
-            position[source.pages[index]] = len(target.pages) - 1
-        kept = [(element, inside) for element, pages, inside in source.elements if pages and pages <= wanted]
-        inside = set().union(*(elements for _, elements in kept))
+            page = target.copy_foreign(source.pdf.pages[index].obj)
+            target.pages.append(pikepdf.Page(page))
+            position[source.pages[index]] = page
+        if len(wanted) == len(source.pages):  # the whole PDF (joining sections): every element goes along
+            kept, inside = [(element, None) for element in source.tops], None
+        else:
+            kept = [(element, inside) for element, pages, inside in source.elements if pages and pages <= wanted]
+            inside = set().union(*(elements for _, elements in kept))
         if kept:
             for element in target.copy_foreign(source.pdf.make_indirect(Array([element for element, _ in kept]))):
                 element.P = document
                 document.K.append(element)
         for index in indexes:  # the parent tree: which element each piece of a page belongs to
-            page = target.pages[position[source.pages[index]]].obj
+            page = position[source.pages[index]]
             if "/StructParents" in page:
                 held = source.parents.get(int(page.StructParents))
                 if isinstance(held, pikepdf.Array):
                     held = Array([target.copy_foreign(item) if isinstance(item, pikepdf.Dictionary)
-                                  and item.objgen in inside else None for item in held])
+                                  and (inside is None or item.objgen in inside) else None for item in held])
                     numbers.extend([key, target.make_indirect(held)])
                 page.StructParents, key = key, key + 1
             for annotation in page.get("/Annots", Array()):  # links: an element each (none in the template)
                 if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
                     held = source.parents.get(int(annotation.StructParent))
-                    if isinstance(held, pikepdf.Dictionary) and held.objgen in inside:
+                    if isinstance(held, pikepdf.Dictionary) and (inside is None or held.objgen in inside):
                         numbers.extend([key, target.copy_foreign(held)])
                         annotation.StructParent, key = key, key + 1
                     else:
@@ -594,18 +634,22 @@ def split_print_pdf(letters: dict[str, bytes], pdf: bytes) -> tuple[dict[str, by
     return pdfs, [name for name in letters if pdf_name(name) not in pdfs]
 
 
-def letter_pdfs(parts: list[tuple[dict[str, bytes], bytes | None]]) -> tuple[dict[str, bytes], list[str], list[str]]:
+def letter_pdfs(parts: list[tuple[dict[str, bytes], bytes | None]],
+                cuts: list[tuple[dict[str, bytes], list[str]] | None] | None = None,
+                ) -> tuple[dict[str, bytes], list[str], list[str]]:
     """The PDF of every letter of a print file converted in parts: (letters, PDF of the part).
 
-    Letters are cut from their part's PDF (:func:`split_print_pdf`); a letter whose pages
+    Letters are cut from their part's PDF (:func:`split_print_pdf`; ``cuts``: a part's cut
+    made already, None where it is still to be made); a letter whose pages
     are not found there (or whose part has no PDF) is converted on its own. Returns the PDFs
     in the letters' order, the names of the letters converted on their own, and the names
     of the PDFs that could not be made even then.
     """
     pdfs: dict[str, bytes] = {}
     alone: dict[str, bytes] = {}
-    for letters, pdf in parts:
-        found, not_found = split_print_pdf(letters, pdf) if pdf else ({}, list(letters))
+    for number, (letters, pdf) in enumerate(parts):
+        done = cuts[number] if cuts and number < len(cuts) else None
+        found, not_found = done or (split_print_pdf(letters, pdf) if pdf else ({}, list(letters)))
         pdfs.update(found)
         alone.update((name, letters[name]) for name in not_found)
     if alone:
@@ -690,9 +734,80 @@ def plan_letters(answers: Answers) -> list[dict[str, Any]]:
     return items
 
 
-def part_pdfs(letters: dict[str, bytes], annex: bytes | None = None, unoserver: bool = True
+#: What a part's PDFs may use: True (the process's own unoserver, else the server's shared
+#: one for a short list), "own" (only a unoserver of the process's own), False (none: a
+#: fresh LibreOffice), or a (host, port).
+Unoserver = bool | str | tuple[str, int] | None
+
+
+def _unoserver_for(letters: int, unoserver: Unoserver) -> tuple[str, int] | None:
+    """The unoserver a part's print sections go to, or None for a fresh LibreOffice.
+
+    ``unoserver``: False/None none; a (host, port) that one; "own" the process's own
+    unoserver (a celery worker process when ``scripts/serve`` runs one per process); True
+    that one, or else for a short list (up to :data:`PRINT_PART` letters, one section) the
+    server's shared one (a long list keeps a shared LibreOffice free for people waiting).
+    """
+    if not unoserver:
+        return None
+    if isinstance(unoserver, tuple):
+        return unoserver
+    own = libreoffice.own_unoserver_address()
+    if own or unoserver == "own":
+        return own
+    return libreoffice.unoserver_address() if letters <= PRINT_PART else None
+
+
+def _sections(letters: Iterable[tuple[str, bytes]]) -> Iterator[dict[str, bytes]]:
+    """The letters (name, DOCX) in sections of :data:`PRINT_PART`, each as soon as it is complete."""
+    chunk: dict[str, bytes] = {}
+    for name, docx in letters:
+        chunk[name] = docx
+        if len(chunk) == PRINT_PART:
+            yield chunk
+            chunk = {}
+    if chunk:
+        yield chunk
+
+
+class _Converter:
+    """One document after another to a unoserver, in a thread of its own: the caller renders
+    and cuts the next sections meanwhile (the XML-RPC call only waits for LibreOffice, another
+    process). After a refused connection or a timeout it asks no more: what it did not deliver
+    (None) is made by a fresh LibreOffice afterwards."""
+
+    def __init__(self, address: tuple[str, int]):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.address = address
+        self.problem = ""
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="psobrief-pdf")
+
+    def submit(self, name: str, docx: bytes) -> Future:
+        return self.pool.submit(self._convert, name, docx)
+
+    def _convert(self, name: str, docx: bytes) -> bytes | None:
+        if self.problem:
+            return None
+        try:
+            content, problem = libreoffice.convert_one_with_unoserver(self.address, docx, name=name)
+        except Exception as error:  # noqa: BLE001 - whatever it is, a fresh LibreOffice makes the PDF
+            content, problem = None, f"{type(error).__name__}: {error}"
+        if problem:
+            self.problem = problem
+            log.warning("psobrief: unoserver %s:%s not usable (%s): a fresh LibreOffice makes the rest",
+                        self.address[0], self.address[1], problem)
+        return content
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def part_pdfs(letters: dict[str, bytes] | Iterable[tuple[str, bytes]], annex: bytes | None = None,
+              unoserver: Unoserver = True, count: int | None = None
               ) -> tuple[dict[str, bytes], list[bytes | None], bytes | None, list[str]]:
-    """The PDFs of ``letters`` (name -> DOCX, in order) and of the annex, in one LibreOffice call.
+    """The PDFs of ``letters`` (name -> DOCX, in order; or (name, DOCX) pairs as they are
+    rendered; ``count``: how many there will be) and of the annex.
 
     The letters are converted as sections of the print file (:data:`PRINT_PART` letters
     each: one document to load and lay out instead of fifty, and LibreOffice's time grows
@@ -701,54 +816,221 @@ def part_pdfs(letters: dict[str, bytes], annex: bytes | None = None, unoserver: 
     converted on its own; one that fails even then is named in the missing list, as is the
     annex. Without poppler's pdftotext (pdfminer.six reads a page in 60 ms, slower than
     LibreOffice converts) every letter is converted on its own.
-    ``unoserver``: False sends every document to a fresh LibreOffice of this call's own (a
-    list's parts, which run side by side in several workers), True lets a small set go to
-    the server's running unoserver (:mod:`.libreoffice`).
+
+    With a unoserver (:func:`_unoserver_for`) the sections go to it one by one from a thread
+    while this one goes on: section k is converted while the letters of section k+1 are
+    rendered (when ``letters`` is an iterator) and section k-1 is cut, so LibreOffice and
+    Python work side by side. Without one (or for whatever it did not deliver) the sections
+    and the annex go to one fresh LibreOffice run.
     Returns the letters' PDFs (``….pdf``, in order), the sections' PDFs (None for one that
     failed), the annex's PDF and the names of the PDFs that could not be made. Raises
     :class:`PdfError` only when LibreOffice is not installed.
     """
-    extra = {ANNEX_FILENAME: annex} if annex else {}
-    names = list(letters)
-    chunks = [{name: letters[name] for name in names[start:start + PRINT_PART]}
-              for start in range(0, len(names), PRINT_PART)]
-    sections = {f"deel {number:03d}.docx": combine_docx(list(chunk.values())) for number, chunk in enumerate(chunks)}
+    stream = iter(letters.items()) if isinstance(letters, dict) else iter(letters)
     if not shutil.which("pdftotext"):
-        converted, _ = convert_to_pdf({**letters, **sections, **extra}, unoserver=unoserver)
-        pdfs = {pdf_name(name): converted[pdf_name(name)] for name in letters if pdf_name(name) in converted}
-        missing = [pdf_name(name) for name in letters if pdf_name(name) not in pdfs]
+        everything = dict(stream)
+        chunks = list(_sections(everything.items()))
+        sections = {f"deel {number:03d}.docx": combine_docx(list(chunk.values()))
+                    for number, chunk in enumerate(chunks)}
+        extra = {ANNEX_FILENAME: annex} if annex else {}
+        converted, _ = convert_to_pdf({**everything, **sections, **extra},
+                                      unoserver=_unoserver_for(PRINT_PART, unoserver) is not None)
+        pdfs = {pdf_name(name): converted[pdf_name(name)] for name in everything if pdf_name(name) in converted}
+        missing = [pdf_name(name) for name in everything if pdf_name(name) not in pdfs]
         print_pdfs = [converted.get(pdf_name(name)) for name in sections]
+        annex_pdf = converted.get(pdf_name(ANNEX_FILENAME)) if annex else None
     else:
-        converted, _ = convert_to_pdf({**sections, **extra}, unoserver=unoserver)
-        print_pdfs = [converted.get(pdf_name(name)) for name in sections]
-        pdfs, _, missing = letter_pdfs(list(zip(chunks, print_pdfs)))
-    annex_pdf = converted.get(pdf_name(ANNEX_FILENAME)) if annex else None
+        address = _unoserver_for(len(letters) if isinstance(letters, dict) else count or PRINT_PART + 1, unoserver)
+        cuts: list[tuple[dict[str, bytes], list[str]] | None] | None = None
+        if address is None:
+            chunks = list(_sections(stream))
+            print_pdfs, annex_pdf, cuts = _soffice_pipelined(chunks, annex)
+        else:
+            chunks, print_pdfs, annex_pdf, cuts = _pipelined(stream, annex, address)
+        pdfs, _, missing = letter_pdfs(list(zip(chunks, print_pdfs)), cuts)
     if annex and annex_pdf is None:
         missing.append(pdf_name(ANNEX_FILENAME))
     return pdfs, print_pdfs, annex_pdf, missing
 
 
+def _finished_pdf(path: Path) -> bytes | None:
+    """The PDF LibreOffice has finished writing at ``path`` (its end written and its size
+    the same a moment later), else None."""
+    import time
+
+    try:
+        size = path.stat().st_size
+        if size < 100:
+            return None
+        time.sleep(0.02)
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return content if len(content) == size and libreoffice.good_pdf(content) else None
+
+
+def _soffice_pipelined(chunks: list[dict[str, bytes]], annex: bytes | None
+                       ) -> tuple[list[bytes | None], bytes | None, list[tuple[dict[str, bytes], list[str]] | None]]:
+    """The sections (and the annex) converted by one fresh LibreOffice run, each section cut
+    as soon as LibreOffice has written its PDF, while it converts the next ones. A cut that
+    does not find every letter before LibreOffice has finished is made again afterwards
+    (never a letter converted on its own because a file was read too early); a section or
+    annex without a PDF gets the second chances of :func:`convert_to_pdf`.
+    Returns the sections' PDFs, the annex's PDF and each section's cut (None: still to do)."""
+    import time
+
+    program = _soffice()  # PdfError when LibreOffice is missing
+    docs = {f"deel {number:03d}.docx": combine_docx(list(chunk.values())) for number, chunk in enumerate(chunks)}
+    if annex:
+        docs[ANNEX_FILENAME] = annex
+    print_pdfs: list[bytes | None] = [None] * len(chunks)
+    cuts: list[tuple[dict[str, bytes], list[str]] | None] = [None] * len(chunks)
+    with tempfile.TemporaryDirectory(prefix="psobrief-pdf-") as work:
+        folder, out = Path(work) / "in", Path(work) / "out"
+        folder.mkdir()
+        out.mkdir()
+        paths = []
+        for number, content in enumerate(docs.values()):
+            path = folder / f"{number:05d}.docx"  # plain names: LibreOffice's command line is picky
+            path.write_bytes(content)
+            paths.append(path)
+        command = [program, f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}", "--headless",
+                   "--norestore", "--convert-to", PDF_FILTER, "--outdir", str(out), *map(str, paths)]
+        started = time.monotonic()
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, env={**os.environ, "HOME": work})
+        except OSError:
+            process = None
+        try:
+            waiting = list(range(len(chunks)))
+            while process is not None and waiting and process.poll() is None:
+                if time.monotonic() - started > 3600:
+                    break
+                progressed = False
+                for number in list(waiting):
+                    pdf = _finished_pdf(out / f"{number:05d}.pdf")
+                    if pdf is None:
+                        continue
+                    print_pdfs[number] = pdf
+                    found, not_found = split_print_pdf(chunks[number], pdf)
+                    cuts[number] = (found, not_found) if not not_found else None
+                    waiting.remove(number)
+                    progressed = True
+                if not progressed:
+                    time.sleep(0.05)
+            if process is not None:
+                try:
+                    process.wait(max(1.0, 3600 - (time.monotonic() - started)))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        finally:
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+        made = {number: out / f"{number:05d}.pdf" for number in range(len(docs))}
+        for number in range(len(chunks)):
+            if cuts[number] is None:
+                print_pdfs[number] = made[number].read_bytes() if _good_pdf(made[number]) else None
+        annex_pdf = made[len(chunks)].read_bytes() if annex and _good_pdf(made[len(chunks)]) else None
+    left = {f"deel {number:03d}.docx": docs[f"deel {number:03d}.docx"]
+            for number, pdf in enumerate(print_pdfs) if pdf is None}
+    if annex and annex_pdf is None:
+        left[ANNEX_FILENAME] = annex
+    if left:
+        converted, _ = convert_to_pdf(left, unoserver=False)
+        print_pdfs = [pdf if pdf is not None else converted.get(f"deel {number:03d}.pdf")
+                      for number, pdf in enumerate(print_pdfs)]
+        if annex and annex_pdf is None:
+            annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
+    return print_pdfs, annex_pdf, cuts
+
+
+def _pipelined(stream: Iterator[tuple[str, bytes]], annex: bytes | None, address: tuple[str, int]
+               ) -> tuple[list[dict[str, bytes]], list[bytes | None], bytes | None,
+                          list[tuple[dict[str, bytes], list[str]] | None]]:
+    """Sections converted by the unoserver at ``address`` in a thread while this thread takes
+    the next letters from ``stream`` and cuts the sections already converted. What unoserver
+    did not deliver goes to one fresh LibreOffice run at the end (and is cut afterwards).
+    Returns the sections' letters, their PDFs, the annex's PDF and each section's
+    :func:`split_print_pdf` (None where it is still to be done)."""
+    converter = _Converter(address)
+    chunks: list[dict[str, bytes]] = []
+    docs: list[bytes] = []
+    futures: list[Future] = []
+    cuts: list[tuple[dict[str, bytes], list[str]] | None] = []
+    cut = 0  # sections cut so far
+
+    def cut_ready(wait: bool) -> None:
+        nonlocal cut
+        while cut < len(futures) and (wait or futures[cut].done()):
+            pdf = futures[cut].result()
+            cuts.append(split_print_pdf(chunks[cut], pdf) if pdf is not None else None)
+            cut += 1
+            wait = False
+
+    try:
+        for number, chunk in enumerate(_sections(stream)):
+            chunks.append(chunk)
+            docs.append(combine_docx(list(chunk.values())))
+            futures.append(converter.submit(f"deel {number:03d}.docx", docs[-1]))
+            # LibreOffice keeps a section in hand; cut what it has finished
+            cut_ready(wait=len(futures) - cut > 2)
+        annex_future = converter.submit(ANNEX_FILENAME, annex) if annex else None
+        while cut < len(futures):
+            cut_ready(wait=True)
+        print_pdfs = [future.result() for future in futures]
+        annex_pdf = annex_future.result() if annex_future else None
+    finally:
+        converter.close()
+    left = {f"deel {number:03d}.docx": docs[number] for number, pdf in enumerate(print_pdfs) if pdf is None}
+    if annex and annex_pdf is None:
+        left[ANNEX_FILENAME] = annex
+    if left:
+        converted, _ = convert_to_pdf(left, unoserver=False)
+        print_pdfs = [pdf if pdf is not None else converted.get(f"deel {number:03d}.pdf")
+                      for number, pdf in enumerate(print_pdfs)]
+        if annex and annex_pdf is None:
+            annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
+    return chunks, print_pdfs, annex_pdf, cuts
+
+
 def render_part(answers: Answers, items: list[dict[str, Any]], pdf: bool = True, annex: bool = False,
-                unoserver: bool = True, progress: Callable[[int], None] | None = None) -> Part:
+                unoserver: Unoserver = True, progress: Callable[[int], None] | None = None) -> Part:
     """The letters of ``items`` (records of :func:`plan_letters`) and, with ``pdf``, their PDFs;
     with ``annex`` also the annex (when the answers include it) and its PDF.
-    ``progress(done)`` is called after each letter."""
+    ``progress(done)`` is called after each letter. With ``pdf`` the letters are rendered
+    while LibreOffice converts the sections already rendered (:func:`part_pdfs`)."""
     report = progress or (lambda done: None)
     recipients = [answers.recipients[item["index"]] for item in items]
     part = Part()
-    for number, (item, content) in enumerate(zip(items, render_letters(answers, recipients)), start=1):
-        part.letters[item["docx"]] = content
-        report(number)
     if annex and answers.annex.include:
         part.annex = render_annex(answers)
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        for number, (item, content) in enumerate(zip(items, render_letters(answers, recipients)), start=1):
+            part.letters[item["docx"]] = content
+            report(number)
+            yield item["docx"], content
+
+    letters = rendered()
     if pdf:
-        add_pdfs(part, unoserver=unoserver)
+        try:
+            part.pdfs, part.print_pdfs, part.annex_pdf, part.pdf_missing = part_pdfs(
+                letters, part.annex, unoserver=unoserver, count=len(items))
+        except PdfError as error:
+            part.pdf_error = str(error)
+    for _ in letters:  # every letter, whatever the PDFs did
+        pass
     return part
 
 
-def add_pdfs(part: Part, unoserver: bool = True) -> Part:
+def add_pdfs(part: Part, unoserver: Unoserver = True) -> Part:
     """The PDFs of a part's letters and annex (:func:`part_pdfs`) put in the part; when
-    LibreOffice is not installed, ``pdf_error`` says so and the DOCX files stay complete."""
+    LibreOffice is not installed, ``pdf_error`` says so and the DOCX files stay complete.
+    ``unoserver``: see :data:`Unoserver` (``jobs.py`` gives a long part False: a fresh
+    LibreOffice of its own, cut while it converts)."""
     try:
         part.pdfs, part.print_pdfs, part.annex_pdf, part.pdf_missing = part_pdfs(
             part.letters, part.annex, unoserver=unoserver)

@@ -15,6 +15,14 @@ Naming a unoserver (the first that is set wins):
 
 Empty, ``off`` or unset: no unoserver, every PDF from a fresh soffice.
 
+Several, comma-separated (``host:port,host:port,…``, as ``scripts/serve`` names one per
+celery worker process): the first is shared by the web processes (and anything that is not
+a celery pool process), the others belong to the celery worker processes, process ``i`` of
+the pool (billiard's ``index``) taking entry ``1 + i`` (wrapping round when there are fewer).
+A process with a unoserver of its own (:func:`own_unoserver_address`) sends a long list's
+print sections to it too; with one unoserver only, a long list keeps to fresh soffice runs
+so that the one shared LibreOffice stays free for people waiting for a preview.
+
 Only the Python standard library talks to unoserver: the ``unoserver`` package needs
 LibreOffice's ``uno`` module, which exists only for the system Python, not for docassemble's.
 The document travels inside the call (no shared paths), so the server may run as another user
@@ -33,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["PDF_BATCH", "PDF_FILTER", "Conversion", "LibreOfficeMissing", "make_pdfs", "soffice",
-           "unoserver_address"]
+           "unoserver_address", "unoserver_addresses", "own_unoserver_address", "convert_one_with_unoserver"]
 
 log = logging.getLogger(__name__)
 
@@ -73,21 +81,61 @@ class Conversion:
     unoserver_problem: str = ""  # why unoserver stopped being asked, for the log and tests
 
 
-def unoserver_address() -> tuple[str, int] | None:
-    """(host, port) of the unoserver to use, or None."""
+def unoserver_addresses() -> list[tuple[str, int]]:
+    """Every unoserver named (``host:port``, comma-separated), in order; [] for none.
+
+    One that is not ``host:port`` is left out with a warning (the others still count).
+    """
     value = os.environ.get(ENVIRONMENT)
     if value is None:
         value = _configured()
     value = (value or "").strip()
     if not value or value.lower() in ("off", "no", "false", "0"):
+        return []
+    found = []
+    for entry in value.split(","):
+        entry = entry.strip()
+        if "://" in entry:
+            entry = entry.split("://", 1)[1]
+        host, _, port = entry.rstrip("/").rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            log.warning("psobrief: %s=%r is not host:port; PDFs come from a fresh LibreOffice", ENVIRONMENT, entry)
+            continue
+        found.append((host.strip("[]"), int(port)))
+    return found
+
+
+def _pool_index() -> int | None:
+    """The index of this celery (billiard) pool process, or None outside a pool process."""
+    try:
+        from billiard.process import current_process
+    except ImportError:
         return None
-    if "://" in value:
-        value = value.split("://", 1)[1]
-    host, _, port = value.rstrip("/").rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        log.warning("psobrief: %s=%r is not host:port; PDFs come from a fresh LibreOffice", ENVIRONMENT, value)
+    index = getattr(current_process(), "index", None)
+    return index if isinstance(index, int) and index >= 0 else None
+
+
+def unoserver_address() -> tuple[str, int] | None:
+    """(host, port) of the unoserver this process uses, or None.
+
+    With several named, a celery pool process takes its own (entry ``1 + index``), every
+    other process the first.
+    """
+    addresses = unoserver_addresses()
+    if not addresses:
         return None
-    return host.strip("[]"), int(port)
+    index = _pool_index()
+    if len(addresses) == 1 or index is None:
+        return addresses[0]
+    return addresses[1 + index % (len(addresses) - 1)]
+
+
+def own_unoserver_address() -> tuple[str, int] | None:
+    """The unoserver that belongs to this process alone (a celery pool process when several
+    are named), or None: only then does a long list's conversion go to a unoserver."""
+    if len(unoserver_addresses()) > 1 and _pool_index() is not None:
+        return unoserver_address()
+    return None
 
 
 def _configured() -> str | None:
@@ -142,28 +190,43 @@ def convert_with_unoserver(address: tuple[str, int], paths: list[Path], out: Pat
     ``ServerProxy`` is not safe to share between threads, and unoserver itself queues
     calls from any number of threads and processes.
     """
-    host, port = address
-    url = f"http://{host}:{port}/" if ":" not in host else f"http://[{host}]:{port}/"
     done: list[Path] = []
     for path in paths:
-        try:
-            with xmlrpc.client.ServerProxy(url, allow_none=True, transport=_Transport(timeout)) as proxy:
-                # convert(inpath, indata, outpath, convert_to, filtername, filter_options,
-                #         update_index, infiltername, password): the data in, the PDF back.
-                result = proxy.convert(None, xmlrpc.client.Binary(path.read_bytes()), None, "pdf",
-                                       UNOSERVER_FILTER, UNOSERVER_OPTIONS, False, None, None)
-        except xmlrpc.client.Fault as error:
-            log.warning("psobrief: unoserver could not convert %s: %s", path.name, error.faultString[-300:])
-            continue
-        except (OSError, xmlrpc.client.Error, http.client.HTTPException) as error:
-            return done, f"{type(error).__name__}: {error}"
-        content = result.data if isinstance(result, xmlrpc.client.Binary) else None
-        if content is None or not good_pdf(content):
-            log.warning("psobrief: unoserver returned no valid PDF for %s", path.name)
-            continue
-        (out / f"{path.stem}.pdf").write_bytes(content)
-        done.append(path)
+        content, problem = convert_one_with_unoserver(address, path.read_bytes(), timeout, path.name)
+        if problem:
+            return done, problem
+        if content is not None:
+            (out / f"{path.stem}.pdf").write_bytes(content)
+            done.append(path)
     return done, ""
+
+
+def convert_one_with_unoserver(address: tuple[str, int], docx: bytes, timeout: float = UNOSERVER_TIMEOUT,
+                               name: str = "document") -> tuple[bytes | None, str]:
+    """The tagged PDF of one DOCX from unoserver: (PDF or None, why unoserver cannot be asked).
+
+    A refused connection or a timeout gives (None, the reason): the caller stops asking. A
+    conversion error or a bad PDF gives (None, ""): only this document failed. Safe to call
+    from any thread (a new connection per call).
+    """
+    host, port = address
+    url = f"http://{host}:{port}/" if ":" not in host else f"http://[{host}]:{port}/"
+    try:
+        with xmlrpc.client.ServerProxy(url, allow_none=True, transport=_Transport(timeout)) as proxy:
+            # convert(inpath, indata, outpath, convert_to, filtername, filter_options,
+            #         update_index, infiltername, password): the data in, the PDF back.
+            result = proxy.convert(None, xmlrpc.client.Binary(docx), None, "pdf",
+                                   UNOSERVER_FILTER, UNOSERVER_OPTIONS, False, None, None)
+    except xmlrpc.client.Fault as error:
+        log.warning("psobrief: unoserver could not convert %s: %s", name, error.faultString[-300:])
+        return None, ""
+    except (OSError, xmlrpc.client.Error, http.client.HTTPException) as error:
+        return None, f"{type(error).__name__}: {error}"
+    content = result.data if isinstance(result, xmlrpc.client.Binary) else None
+    if content is None or not good_pdf(content):
+        log.warning("psobrief: unoserver returned no valid PDF for %s", name)
+        return None, ""
+    return content, ""
 
 
 def convert_with_soffice(program: str, paths: list[Path], out: Path, timeout: float, home: Path,
