@@ -430,3 +430,42 @@ def test_a_part_without_its_print_pdf_names_the_print_file_missing(example_data)
     joined = bulk.finish_bundle(items, [good, bad])
     assert joined.combined_pdf is None and joined.pdf_missing == ["Alle brieven om te printen.pdf"]
     assert len(joined.pdfs) == 2
+
+
+def test_a_section_libreoffice_reached_before_it_was_written_is_converted_again(example_data, monkeypatch):
+    """LibreOffice starts as soon as the first section is rendered and is given every
+    section's file name; a section still being rendered when LibreOffice reaches it (here the
+    third of four, held back 8 s) gets no PDF in that run and is converted afterwards, as is
+    any section after it that LibreOffice passed meanwhile: every
+    letter still gets its own PDF, checked against its text, and nothing is missing."""
+    import time
+
+    from docassemble.psobrief import bulk
+
+    monkeypatch.setattr(bulk, "PRINT_PART", 2)
+    combine = bulk.combine_docx
+    calls = []
+
+    def slow_third(documents):
+        calls.append(len(documents))
+        if len(calls) == 3:
+            time.sleep(8)
+        return combine(documents)
+
+    monkeypatch.setattr(bulk, "combine_docx", slow_third)
+    reruns = []
+    convert = bulk.convert_to_pdf
+
+    def counted(documents, *args, **kwargs):
+        reruns.append(sorted(documents))
+        return convert(documents, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "convert_to_pdf", counted)
+    answers = many(example_data, 8)
+    part = bulk.render_part(answers, bulk.plan_letters(answers), pdf=True, annex=True, unoserver=False)
+    assert part.pdf_missing == [] and len(part.pdfs) == 8 and part.annex_pdf
+    # the late section (and the one after it, which LibreOffice also passed while it waited),
+    # converted again after the run; the first two were not
+    assert reruns == [["deel 002.docx", "deel 003.docx"]]
+    for docx, pdf in zip(part.letters.values(), part.pdfs.values()):
+        assert pdf_says_what_docx_says(pdf, docx)

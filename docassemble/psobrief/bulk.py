@@ -843,8 +843,8 @@ def part_pdfs(letters: dict[str, bytes] | Iterable[tuple[str, bytes]], annex: by
         address = _unoserver_for(len(letters) if isinstance(letters, dict) else count or PRINT_PART + 1, unoserver)
         cuts: list[tuple[dict[str, bytes], list[str]] | None] | None = None
         if address is None:
-            chunks = list(_sections(stream))
-            print_pdfs, annex_pdf, cuts = _soffice_pipelined(chunks, annex)
+            total = len(letters) if isinstance(letters, dict) else count
+            chunks, print_pdfs, annex_pdf, cuts = _soffice_pipelined(stream, total, annex)
         else:
             chunks, print_pdfs, annex_pdf, cuts = _pipelined(stream, annex, address)
         pdfs, _, missing = letter_pdfs(list(zip(chunks, print_pdfs)), cuts)
@@ -869,31 +869,57 @@ def _finished_pdf(path: Path) -> bytes | None:
     return content if len(content) == size and libreoffice.good_pdf(content) else None
 
 
-def _soffice_pipelined(chunks: list[dict[str, bytes]], annex: bytes | None
-                       ) -> tuple[list[bytes | None], bytes | None, list[tuple[dict[str, bytes], list[str]] | None]]:
+def _soffice_pipelined(stream: Iterator[tuple[str, bytes]], count: int | None, annex: bytes | None
+                       ) -> tuple[list[dict[str, bytes]], list[bytes | None], bytes | None,
+                                  list[tuple[dict[str, bytes], list[str]] | None]]:
     """The sections (and the annex) converted by one fresh LibreOffice run, each section cut
-    as soon as LibreOffice has written its PDF, while it converts the next ones. A cut that
-    does not find every letter before LibreOffice has finished is made again afterwards
-    (never a letter converted on its own because a file was read too early); a section or
-    annex without a PDF gets the second chances of :func:`convert_to_pdf`.
-    Returns the sections' PDFs, the annex's PDF and each section's cut (None: still to do)."""
+    as soon as LibreOffice has written its PDF, while it converts the next ones.
+
+    With ``count`` (how many letters ``stream`` will give) LibreOffice starts as soon as the
+    first section is rendered, with the annex first on its list: while it starts and converts
+    them, the next sections are rendered and written (each file appears whole, by a rename).
+    A section LibreOffice reached before it was written gets no PDF in this run and is
+    converted again afterwards, like any other failure. A cut that does not find every letter
+    before LibreOffice has finished is made again afterwards (never a letter converted on its
+    own because a file was read too early); a section or annex without a PDF gets the second
+    chances of :func:`convert_to_pdf`.
+    Returns the sections' letters, their PDFs, the annex's PDF and each section's cut (None:
+    still to do)."""
     import time
 
     program = _soffice()  # PdfError when LibreOffice is missing
-    docs = {f"deel {number:03d}.docx": combine_docx(list(chunk.values())) for number, chunk in enumerate(chunks)}
-    if annex:
-        docs[ANNEX_FILENAME] = annex
-    print_pdfs: list[bytes | None] = [None] * len(chunks)
-    cuts: list[tuple[dict[str, bytes], list[str]] | None] = [None] * len(chunks)
+    sections = _sections(stream)
+    chunks: list[dict[str, bytes]] = []
+    docs: dict[str, bytes] = {}
+    if not count:
+        chunks = list(sections)
+        count = sum(len(chunk) for chunk in chunks)
+    planned = max(1, -(-count // PRINT_PART))
     with tempfile.TemporaryDirectory(prefix="psobrief-pdf-") as work:
         folder, out = Path(work) / "in", Path(work) / "out"
         folder.mkdir()
         out.mkdir()
-        paths = []
-        for number, content in enumerate(docs.values()):
-            path = folder / f"{number:05d}.docx"  # plain names: LibreOffice's command line is picky
-            path.write_bytes(content)
-            paths.append(path)
+
+        def write(path: Path, content: bytes) -> None:
+            temporary = path.with_suffix(".tmp")
+            temporary.write_bytes(content)
+            os.replace(temporary, path)  # LibreOffice sees no file, or the whole file
+
+        def add(chunk: dict[str, bytes]) -> None:
+            name = f"deel {len(docs):03d}.docx"
+            docs[name] = combine_docx(list(chunk.values()))
+            write(folder / f"{len(docs) - 1:05d}.docx", docs[name])
+
+        for chunk in chunks:  # every section rendered already (no count given)
+            add(chunk)
+        if not chunks:
+            first = next(sections, None)
+            if first is not None:
+                chunks.append(first)
+                add(first)
+        if annex:
+            write(folder / "annex.docx", annex)
+        paths = ([folder / "annex.docx"] if annex else []) + [folder / f"{n:05d}.docx" for n in range(planned)]
         command = [program, f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}", "--headless",
                    "--norestore", "--convert-to", PDF_FILTER, "--outdir", str(out), *map(str, paths)]
         started = time.monotonic()
@@ -902,6 +928,11 @@ def _soffice_pipelined(chunks: list[dict[str, bytes]], annex: bytes | None
                                        stderr=subprocess.DEVNULL, env={**os.environ, "HOME": work})
         except OSError:
             process = None
+        for chunk in sections:  # rendered while LibreOffice starts and converts
+            chunks.append(chunk)
+            add(chunk)
+        print_pdfs: list[bytes | None] = [None] * len(chunks)
+        cuts: list[tuple[dict[str, bytes], list[str]] | None] = [None] * len(chunks)
         try:
             waiting = list(range(len(chunks)))
             while process is not None and waiting and process.poll() is None:
@@ -929,11 +960,11 @@ def _soffice_pipelined(chunks: list[dict[str, bytes]], annex: bytes | None
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
-        made = {number: out / f"{number:05d}.pdf" for number in range(len(docs))}
         for number in range(len(chunks)):
+            made = out / f"{number:05d}.pdf"
             if cuts[number] is None:
-                print_pdfs[number] = made[number].read_bytes() if _good_pdf(made[number]) else None
-        annex_pdf = made[len(chunks)].read_bytes() if annex and _good_pdf(made[len(chunks)]) else None
+                print_pdfs[number] = made.read_bytes() if _good_pdf(made) else None
+        annex_pdf = (out / "annex.pdf").read_bytes() if annex and _good_pdf(out / "annex.pdf") else None
     left = {f"deel {number:03d}.docx": docs[f"deel {number:03d}.docx"]
             for number, pdf in enumerate(print_pdfs) if pdf is None}
     if annex and annex_pdf is None:
@@ -944,7 +975,7 @@ def _soffice_pipelined(chunks: list[dict[str, bytes]], annex: bytes | None
                       for number, pdf in enumerate(print_pdfs)]
         if annex and annex_pdf is None:
             annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
-    return print_pdfs, annex_pdf, cuts
+    return chunks, print_pdfs, annex_pdf, cuts
 
 
 def _pipelined(stream: Iterator[tuple[str, bytes]], annex: bytes | None, address: tuple[str, int]

@@ -331,16 +331,17 @@ def _run_part(data: dict[str, Any], part: int, parts: int, key: str, letters: li
         mine = items[part * size:(part + 1) * size]
         total = len(mine)
         report(0, total, "brieven")
+        # a short part shares the server's running unoserver; a long one (several side by side
+        # in the workers) gets a LibreOffice of its own, started while its letters are rendered
+        unoserver = total <= PRINT_PART
         if letters is not None:
             made = Part(letters={item["docx"]: _read(letter["docx"]) for item, letter in zip(mine, letters)},
                         annex=_read(annex) if annex else None)
+            report(total, total, "pdf")
+            add_pdfs(made, unoserver=unoserver)
         else:
-            made = render_part(answers, mine, pdf=False, annex=part == 0,
-                               progress=lambda done: report(done, total, "brieven"))
-        report(total, total, "pdf")
-        # a short part shares the server's running unoserver; a long one (several side by side
-        # in the workers) gets a LibreOffice of its own
-        add_pdfs(made, unoserver=total <= PRINT_PART)
+            made = render_part(answers, mine, pdf=True, annex=part == 0, unoserver=unoserver,
+                               progress=lambda done: report(done, total, "brieven" if done < total else "pdf"))
         report(total, total, "opslaan")
         if parts > 1:  # the other parts' workers read it back; a job of one part joins it at once
             with tempfile.TemporaryDirectory(prefix="psobrief-part-") as work:
