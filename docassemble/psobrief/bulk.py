@@ -869,6 +869,24 @@ def _finished_pdf(path: Path) -> bytes | None:
     return content if len(content) == size and libreoffice.good_pdf(content) else None
 
 
+def _second_chance(docs: list[bytes], print_pdfs: list[bytes | None], annex: bytes | None,
+                   annex_pdf: bytes | None) -> tuple[list[bytes | None], bytes | None]:
+    """The sections (``docs``, in order) and the annex that got no PDF in a pipelined run, once
+    more through :func:`convert_to_pdf` (a fresh LibreOffice, then one by one); returns the
+    sections' PDFs and the annex's PDF, None where even that failed."""
+    left = {f"deel {number:03d}.docx": docs[number] for number, pdf in enumerate(print_pdfs) if pdf is None}
+    if annex and annex_pdf is None:
+        left[ANNEX_FILENAME] = annex
+    if not left:
+        return print_pdfs, annex_pdf
+    converted, _ = convert_to_pdf(left, unoserver=False)
+    print_pdfs = [pdf if pdf is not None else converted.get(f"deel {number:03d}.pdf")
+                  for number, pdf in enumerate(print_pdfs)]
+    if annex and annex_pdf is None:
+        annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
+    return print_pdfs, annex_pdf
+
+
 def _soffice_pipelined(stream: Iterator[tuple[str, bytes]], count: int | None, annex: bytes | None
                        ) -> tuple[list[dict[str, bytes]], list[bytes | None], bytes | None,
                                   list[tuple[dict[str, bytes], list[str]] | None]]:
@@ -965,16 +983,7 @@ def _soffice_pipelined(stream: Iterator[tuple[str, bytes]], count: int | None, a
             if cuts[number] is None:
                 print_pdfs[number] = made.read_bytes() if _good_pdf(made) else None
         annex_pdf = (out / "annex.pdf").read_bytes() if annex and _good_pdf(out / "annex.pdf") else None
-    left = {f"deel {number:03d}.docx": docs[f"deel {number:03d}.docx"]
-            for number, pdf in enumerate(print_pdfs) if pdf is None}
-    if annex and annex_pdf is None:
-        left[ANNEX_FILENAME] = annex
-    if left:
-        converted, _ = convert_to_pdf(left, unoserver=False)
-        print_pdfs = [pdf if pdf is not None else converted.get(f"deel {number:03d}.pdf")
-                      for number, pdf in enumerate(print_pdfs)]
-        if annex and annex_pdf is None:
-            annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
+    print_pdfs, annex_pdf = _second_chance(list(docs.values()), print_pdfs, annex, annex_pdf)
     return chunks, print_pdfs, annex_pdf, cuts
 
 
@@ -1015,15 +1024,7 @@ def _pipelined(stream: Iterator[tuple[str, bytes]], annex: bytes | None, address
         annex_pdf = annex_future.result() if annex_future else None
     finally:
         converter.close()
-    left = {f"deel {number:03d}.docx": docs[number] for number, pdf in enumerate(print_pdfs) if pdf is None}
-    if annex and annex_pdf is None:
-        left[ANNEX_FILENAME] = annex
-    if left:
-        converted, _ = convert_to_pdf(left, unoserver=False)
-        print_pdfs = [pdf if pdf is not None else converted.get(f"deel {number:03d}.pdf")
-                      for number, pdf in enumerate(print_pdfs)]
-        if annex and annex_pdf is None:
-            annex_pdf = converted.get(pdf_name(ANNEX_FILENAME))
+    print_pdfs, annex_pdf = _second_chance(docs, print_pdfs, annex, annex_pdf)
     return chunks, print_pdfs, annex_pdf, cuts
 
 
