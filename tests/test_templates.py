@@ -246,15 +246,25 @@ def test_many_letters_fast_path_gives_the_same_letters(example_data, monkeypatch
     example_data["recipients"] = [dict(people[n % 3], organisation=f"Org {n} & <Zn>") for n in range(7)]
     answers = parse_answers(example_data, base_dir=ROOT / "docs" / "examples")
     expected = [docx_text(render_letter(answers, r)) for r in answers.recipients]
-    calls = []
+    calls, prepared = [], []
     full = render_module.render_letter
     monkeypatch.setattr(render_module, "render_letter", lambda *a: calls.append(1) or full(*a))
+    ready = render_module.images.print_ready_file
+    monkeypatch.setattr(render_module.images, "print_ready_file", lambda *a: prepared.append(a[1]) or ready(*a))
     letters = list(render_letters(answers, answers.recipients))
     assert [docx_text(letter) for letter in letters] == expected
     assert len(calls) == 1, "the fast path was not taken"
+    # the logo and the signature are found once by the full render and once for the others, not per letter
+    assert sorted(prepared) == ["logo", "logo", "signature", "signature"]
+    import zipfile
+
     import docx
 
+    names = sorted(zipfile.ZipFile(io.BytesIO(letters[0])).namelist())
     for letter in letters:  # each is a whole, valid document with both images
+        with zipfile.ZipFile(io.BytesIO(letter)) as archive:
+            assert archive.testzip() is None  # every part's checksum is right
+            assert sorted(archive.namelist()) == names  # every part once, the body too
         assert len(docx.Document(io.BytesIO(letter)).inline_shapes) == 1  # the signature (the logo is in the header)
 
 
