@@ -38,7 +38,7 @@ def photo(path: Path) -> int:
 
 def child(case: str, count: int, pdf: bool) -> None:
     from docassemble.psobrief.answers import parse_answers
-    from docassemble.psobrief.bulk import render_bundle
+    from docassemble.psobrief.bulk import render_job
 
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     data["sender"].pop("signature", None)
@@ -59,12 +59,12 @@ def child(case: str, count: int, pdf: bool) -> None:
             data["recipients"].append(item)
         answers = parse_answers(data, base_dir=ROOT / "docs" / "examples")
         start = time.perf_counter()
-        bundle = render_bundle(answers, pdf=pdf)
-        size = len(bundle.zip_bytes())
+        finished = render_job(answers, Path(folder) / "job", pdf=pdf)  # the command line's path
+        size = finished.zip.stat().st_size
         seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"seconds": seconds, "zip": size, "peak": peak, "logo": logo_bytes,
-                      "pdfs": len(bundle.pdfs)}))
+                      "pdfs": finished.pdfs}))
 
 
 def run(case: str, count: int, pdf: bool) -> dict:
@@ -83,7 +83,7 @@ def main() -> None:
         child(args.child[0], int(args.child[1]), args.pdf)
         return
     megabyte = 1024 * 1024
-    print(f"list job (render_bundle{' with PDF' if args.pdf else ', DOCX only'}), each case in its own process")
+    print(f"list job (render_job{' with PDF' if args.pdf else ', DOCX only'}), each case in its own process")
     print(f"{'letters':>8} {'case':<12} {'seconds':>8} {'ZIP MB':>8} {'peak MB':>8}")
     for count in args.sizes:
         for case, label in (("none", "no logo"), ("logo", "15 MB logo")):

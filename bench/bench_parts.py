@@ -91,7 +91,7 @@ with tempfile.TemporaryDirectory() as work:
         else:
             made = bulk.render_part(answers, mine, pdf=False, annex=number == 0)
             t1 = time.perf_counter()
-            if way in ("old", "new"):  # jobs.run_part_job's call
+            if way in ("old", "new"):  # jobs.run_part_job's call at the time
                 bulk.add_pdfs(made, unoserver=len(mine) <= bulk.PRINT_PART)
             else:
                 bulk.add_pdfs(made, unoserver="own")
@@ -104,20 +104,26 @@ with tempfile.TemporaryDirectory() as work:
         stages["pdf"] += t2 - t1
         stages["store"] += t3 - t2
     t3 = time.perf_counter()
-    parts = [bulk.Part.read(path) for path in stored]
-    bundle = bulk.finish_bundle(items, parts)
-    t4 = time.perf_counter()
-    out = Path(work) / "bundle.zip"
-    bundle.write_zip(out)
-    t5 = time.perf_counter()
+    if hasattr(bulk, "finish_job"):  # this checkout: the ZIP is written by finish_job, part by part
+        finished = bulk.finish_job(items, stored, Path(work) / "klaar")
+        t4 = t5 = time.perf_counter()
+        out, missing, print_pdf = finished.zip, finished.pdf_missing, finished.combined_pdf is not None
+    else:  # a revision before it: the parts read back whole, the bundle in memory
+        parts = [bulk.Part.read(path) for path in stored]
+        bundle = bulk.finish_bundle(items, parts)
+        t4 = time.perf_counter()
+        out = Path(work) / "bundle.zip"
+        bundle.write_zip(out)
+        t5 = time.perf_counter()
+        missing, print_pdf = bundle.pdf_missing, bundle.combined_pdf is not None
     stages["finish"] += t4 - t3
     stages["zip"] += t5 - t4
     with zipfile.ZipFile(out) as archive:
         pdfs = [name for name in archive.namelist() if name.startswith("PDF/")]
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({{"seconds": time.perf_counter() - started, "pdfs": len(pdfs), "missing": len(bundle.pdf_missing),
+print(json.dumps({{"seconds": time.perf_counter() - started, "pdfs": len(pdfs), "missing": len(missing),
                   "cpu": me.ru_utime + me.ru_stime, "cpu_children": kids.ru_utime + kids.ru_stime,
-                  "print_pdf": bundle.combined_pdf is not None, "stages": stages,
+                  "print_pdf": print_pdf, "stages": stages,
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}}))
 """
 

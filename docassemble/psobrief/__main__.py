@@ -11,6 +11,7 @@ one ZIP with every letter, the print file and the overview.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -88,19 +89,23 @@ def _render(answers: Answers, args: argparse.Namespace) -> int:
     for notice in answers.notices:
         print(f"Let op: {notice}", file=sys.stderr)
 
-    from .bulk import COMBINED_FILENAME, ZIP_FILENAME, pdf_name, render_bundle  # needs NLTK_DATA (see README)
+    from .bulk import COMBINED_FILENAME, ZIP_FILENAME, pdf_name, render_job  # needs NLTK_DATA (see README)
 
     args.out.mkdir(parents=True, exist_ok=True)
-    bundle = render_bundle(answers, pdf=args.pdf)  # the interview's own production path
-    files = {ZIP_FILENAME: bundle.zip_bytes()} if args.bundle else bundle.documents()
-    for name, content in files.items():
-        (args.out / name).write_bytes(content)
-        print(args.out / name)
+    with tempfile.TemporaryDirectory(prefix="psobrief-") as work:
+        finished = render_job(answers, Path(work), pdf=args.pdf)  # the interview's own production path
+        if args.bundle:
+            shutil.copyfile(finished.zip, args.out / ZIP_FILENAME)
+            print(args.out / ZIP_FILENAME)
+        else:
+            for name, content in finished.documents():  # one file at a time
+                (args.out / name).write_bytes(content)
+                print(args.out / name)
     if not args.pdf:
         return 0
     # without --bundle the print file is not written, so neither is its PDF missed
-    missing = [name for name in bundle.pdf_missing if args.bundle or name != pdf_name(COMBINED_FILENAME)]
-    return _pdf_report(bundle.pdf_error, missing)
+    missing = [name for name in finished.pdf_missing if args.bundle or name != pdf_name(COMBINED_FILENAME)]
+    return _pdf_report(finished.pdf_error, missing)
 
 
 def _pdf_report(error: str, missing: list[str]) -> int:

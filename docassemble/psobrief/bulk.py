@@ -45,6 +45,11 @@ __all__ = [
     "render_part",
     "part_pdfs",
     "finish_bundle",
+    "finish_job",
+    "Finished",
+    "render_job",
+    "StoredPart",
+    "write_combined_docx",
     "join_pdfs",
     "add_pdfs",
     "Part",
@@ -87,6 +92,7 @@ class Bundle:
     overview: bytes = b""
     pdf_error: str = ""  # LibreOffice is missing: no PDF at all
     pdf_missing: list[str] = field(default_factory=list)  # PDFs that could not be made
+    zip: bytes = b""  # the ZIP a user downloads
 
     def documents(self) -> dict[str, bytes]:
         """The separate documents: every letter and the annex, then their PDFs (file name -> bytes)."""
@@ -95,30 +101,26 @@ class Bundle:
         return {**self.letters, **annex, **self.pdfs, **annex_pdf}
 
     def zip_bytes(self) -> bytes:
-        """The ZIP a user downloads (:meth:`write_zip`), in memory."""
-        out = io.BytesIO()
-        self.write_zip(out)
-        return out.getvalue()
+        """The ZIP a user downloads (:func:`finish_job`)."""
+        return self.zip
 
-    def write_zip(self, target: str | Path | IO[bytes]) -> None:
-        """The ZIP a user downloads, written to ``target`` (a path or a binary file) file by
-        file: letters, PDFs, combined file, annex, overview.
-
-        DOCX, XLSX and PDF files are compressed already: they are stored, not deflated again.
-        """
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
-            for name, content in self.letters.items():
-                archive.writestr(f"Brieven/{name}", content)
-            for name, content in self.pdfs.items():
-                archive.writestr(f"PDF/{name}", content)
-            archive.writestr(COMBINED_FILENAME, self.combined)
-            if self.combined_pdf:
-                archive.writestr(pdf_name(COMBINED_FILENAME), self.combined_pdf)
-            if self.annex:
-                archive.writestr(ANNEX_FILENAME, self.annex)
-            if self.annex_pdf:
-                archive.writestr(pdf_name(ANNEX_FILENAME), self.annex_pdf)
-            archive.writestr(OVERVIEW_FILENAME, self.overview)
+    @classmethod
+    def load(cls, items: list[dict[str, Any]], finished: Finished) -> Bundle:
+        """The files of ``finished`` in memory."""
+        bundle = cls(items=[{key: item[key] for key in ("organisation", "salutation", "docx", "pdf")}
+                            for item in items],
+                     pdf_error=finished.pdf_error, pdf_missing=list(finished.pdf_missing),
+                     combined=finished.combined.read_bytes(), overview=finished.overview.read_bytes(),
+                     zip=finished.zip.read_bytes())
+        for path in finished.parts:
+            with StoredPart(path) as stored:
+                bundle.letters.update(stored.letters())
+                bundle.pdfs.update(stored.pdfs())
+        for name, path in (("annex", finished.annex), ("annex_pdf", finished.annex_pdf),
+                           ("combined_pdf", finished.combined_pdf)):
+            if path is not None:
+                setattr(bundle, name, path.read_bytes())
+        return bundle
 
 
 def pdf_name(docx_name: str) -> str:
@@ -132,42 +134,105 @@ def _relationships(content: bytes) -> bytes:
 
 
 def combine_docx(documents: list[bytes]) -> bytes:
-    """One DOCX with every document in turn, each starting on a new page.
+    """One DOCX with every document in turn, each starting on a new page (see :func:`write_combined_docx`)."""
+    out = io.BytesIO()
+    write_combined_docx(lambda: iter(documents), out)
+    return out.getvalue()
+
+
+_BODY_START = re.compile(rb"<w:body(?:\s[^>]*)?>")
+
+
+def _body_content(document_xml: bytes, page_break: bool) -> bytes:
+    """The body of a ``word/document.xml`` without its closing section properties, as XML
+    bytes to put in another document's body (the namespace prefixes of the one template);
+    with ``page_break`` its first paragraph starts on a new page."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+    from lxml import etree
+
+    body = parse_xml(document_xml).find(qn("w:body"))
+    for child in body.findall(qn("w:sectPr")):
+        body.remove(child)
+    if page_break and len(body) and body[0].tag == qn("w:p"):
+        Paragraph(body[0], None).paragraph_format.page_break_before = True
+    xml = etree.tostring(body, encoding="UTF-8")  # the namespaces declared once, on <w:body>
+    xml = xml[xml.index(b"?>") + 2:] if xml.startswith(b"<?xml") else xml
+    opening = _BODY_START.match(xml.lstrip())
+    if opening is None:  # an empty body: <w:body .../>
+        return b""
+    xml = xml.lstrip()
+    return xml[opening.end():xml.rindex(b"</w:body>")]
+
+
+def write_combined_docx(documents: Callable[[], Iterator[bytes]], target: str | Path | IO[bytes]) -> None:
+    """One DOCX with every document of ``documents()`` in turn, each starting on a new page,
+    written to ``target`` one document at a time (5,000 letters are never in memory at once).
 
     Letters rendered from the one template with the same logo and signature share their
     relationships (images, header, styles), so their bodies can simply follow each other,
-    each starting with a page break: fast and exact. Documents that differ go through
-    docxcompose, which merges styles, numbering and images (much slower).
+    each starting with a page break: fast and exact. When a document's relationships differ,
+    ``documents()`` is read again and everything goes through docxcompose, which merges styles,
+    numbering and images (much slower, in memory).
     """
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
+    import shutil as _shutil
 
-    master = Document(io.BytesIO(documents[0]))
-    if any(_relationships(content) != _relationships(documents[0]) for content in documents[1:]):
-        from docxcompose.composer import Composer
-
-        composer = Composer(master)
-        for content in documents[1:]:
-            composer.append(Document(io.BytesIO(content)))
-        out = io.BytesIO()
-        composer.save(out)
-        return out.getvalue()
     from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from lxml import etree
 
-    body = master.element.body
-    section = body.find(qn("w:sectPr"))
-    for content in documents[1:]:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:  # only the body: the rest is shared
-            other = parse_xml(archive.read("word/document.xml")).find(qn("w:body"))
-        parts = [child for child in other if child.tag != qn("w:sectPr")]
-        if parts and parts[0].tag == qn("w:p"):
-            Paragraph(parts[0], None).paragraph_format.page_break_before = True
-        for part in parts:
-            section.addprevious(part)
-    out = io.BytesIO()
-    master.save(out)
-    return out.getvalue()
+    stream = documents()
+    first = next(stream)
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        shared = archive.read("word/_rels/document.xml.rels")
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    whole = next(data for info, data in entries if info.filename == "word/document.xml")
+    root = parse_xml(whole)
+    body = root.find(qn("w:body"))
+    for child in [child for child in body if child.tag != qn("w:sectPr")]:
+        body.remove(child)
+    marker = etree.Comment("psobrief-letters")
+    body.insert(0, marker)
+    head, tail = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True).split(
+        b"<!--psobrief-letters-->")
+    with tempfile.TemporaryFile() as spool:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+            for info, data in entries:
+                if info.filename != "word/document.xml":
+                    archive.writestr(info, data)
+            with archive.open("word/document.xml", "w") as xml:
+                xml.write(head)
+                xml.write(_body_content(whole, page_break=False))
+                for content in stream:
+                    if _relationships(content) != shared:
+                        break
+                    with zipfile.ZipFile(io.BytesIO(content)) as letter:
+                        xml.write(_body_content(letter.read("word/document.xml"), page_break=True))
+                else:
+                    xml.write(tail)
+                    shared = None
+        if shared is not None:  # a document with relationships of its own
+            _compose(documents, target)
+            return
+        spool.seek(0)
+        if isinstance(target, (str, Path)):
+            with open(target, "wb") as out:
+                _shutil.copyfileobj(spool, out)
+        else:
+            _shutil.copyfileobj(spool, target)
+
+
+def _compose(documents: Callable[[], Iterator[bytes]], target: str | Path | IO[bytes]) -> None:
+    """:func:`write_combined_docx` by docxcompose (documents that do not share relationships)."""
+    from docx import Document
+    from docxcompose.composer import Composer
+
+    stream = documents()
+    composer = Composer(Document(io.BytesIO(next(stream))))
+    for content in stream:
+        composer.append(Document(io.BytesIO(content)))
+    composer.save(target)
 
 
 #: A cell text starting with one of these is a formula to a spreadsheet program (OWASP's
@@ -702,17 +767,51 @@ class Part:
 
     @classmethod
     def read(cls, source: str | Path | IO[bytes]) -> Part:
-        """A part written by :meth:`write`."""
-        with zipfile.ZipFile(source) as archive:
-            meta = json.loads(archive.read("part.json"))
-            return cls(
-                letters={name: archive.read(f"letter {n:05d}.docx") for n, name in enumerate(meta["letters"])},
-                pdfs={name: archive.read(f"pdf {n:05d}.pdf") for n, name in enumerate(meta["pdfs"])},
-                print_pdfs=[archive.read(f"print {n:05d}.pdf") if made else None
-                            for n, made in enumerate(meta["print"])],
-                annex=archive.read("annex.docx") if meta["annex"] else None,
-                annex_pdf=archive.read("annex.pdf") if meta["annex_pdf"] else None,
-                pdf_missing=meta["missing"], pdf_error=meta["error"])
+        """A part written by :meth:`write`, wholly in memory (:class:`StoredPart` reads one lazily)."""
+        with StoredPart(source) as stored:
+            return cls(letters=dict(stored.letters()), pdfs=dict(stored.pdfs()), print_pdfs=stored.print_pdfs(),
+                       annex=stored.annex(), annex_pdf=stored.annex_pdf(), pdf_missing=stored.missing,
+                       pdf_error=stored.error)
+
+
+class StoredPart:
+    """A part written by :meth:`Part.write`, read one file at a time (joining 5,000 letters
+    never holds them all)."""
+
+    def __init__(self, source: str | Path | IO[bytes]):
+        self.archive = zipfile.ZipFile(source)
+        meta = json.loads(self.archive.read("part.json"))
+        self.meta, self.names = meta, meta["letters"]
+        self.missing: list[str] = meta["missing"]
+        self.error: str = meta["error"]
+
+    def __enter__(self) -> StoredPart:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.archive.close()
+
+    def letters(self) -> Iterator[tuple[str, bytes]]:
+        for number, name in enumerate(self.names):
+            yield name, self.archive.read(f"letter {number:05d}.docx")
+
+    def pdfs(self) -> Iterator[tuple[str, bytes]]:
+        for number, name in enumerate(self.meta["pdfs"]):
+            yield name, self.archive.read(f"pdf {number:05d}.pdf")
+
+    @property
+    def pdf_count(self) -> int:
+        return len(self.meta["pdfs"])
+
+    def print_pdfs(self) -> list[bytes | None]:
+        return [self.archive.read(f"print {number:05d}.pdf") if made else None
+                for number, made in enumerate(self.meta["print"])]
+
+    def annex(self) -> bytes | None:
+        return self.archive.read("annex.docx") if self.meta["annex"] else None
+
+    def annex_pdf(self) -> bytes | None:
+        return self.archive.read("annex.pdf") if self.meta["annex_pdf"] else None
 
 
 def plan_letters(answers: Answers) -> list[dict[str, Any]]:
@@ -1084,50 +1183,142 @@ def join_pdfs(pdfs: list[bytes]) -> bytes | None:
         return None
 
 
+@dataclass
+class Finished:
+    """A finished job's files in one folder (written by :func:`finish_job`) and its counts."""
+
+    folder: Path
+    parts: list[Path]  # the parts (:meth:`Part.write`), in order: every letter and its PDF
+    letters: int = 0
+    pdfs: int = 0
+    pdf_error: str = ""  # LibreOffice is missing: no PDF at all
+    pdf_missing: list[str] = field(default_factory=list)  # PDFs that could not be made
+    annex: Path | None = None
+    annex_pdf: Path | None = None
+    combined_pdf: Path | None = None
+
+    @property
+    def zip(self) -> Path:
+        return self.folder / ZIP_FILENAME
+
+    @property
+    def combined(self) -> Path:
+        return self.folder / COMBINED_FILENAME
+
+    @property
+    def overview(self) -> Path:
+        return self.folder / OVERVIEW_FILENAME
+
+    def documents(self) -> Iterator[tuple[str, bytes]]:
+        """The separate documents: every letter and the annex, then their PDFs, one at a time."""
+        for kind in ("letters", "pdfs"):
+            for path in self.parts:
+                with StoredPart(path) as stored:
+                    yield from getattr(stored, kind)()
+            extra = self.annex if kind == "letters" else self.annex_pdf
+            if extra is not None:
+                yield extra.name, extra.read_bytes()
+
+
+def finish_job(items: list[dict[str, Any]], parts: list[Path], folder: Path, pdf: bool = True) -> Finished:
+    """Join a job's parts (files of :meth:`Part.write`, in order) into its files in ``folder``:
+    the annex and its PDF (from the part that made it), the print file and its PDF, the
+    overview, and the ZIP with everything. Written file by file, each letter read from its
+    part when it is needed: the memory this takes does not grow with the list (except the
+    print PDF's join, which keeps its sections open).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    finished = Finished(folder=folder, parts=list(parts))
+    stored = [StoredPart(path) for path in parts]
+    try:
+        for part in stored:
+            finished.letters += len(part.names)
+            finished.pdfs += part.pdf_count
+            finished.pdf_missing.extend(part.missing)
+            finished.pdf_error = finished.pdf_error or part.error
+            annex = part.annex()
+            if annex is not None:
+                finished.annex = folder / ANNEX_FILENAME
+                finished.annex.write_bytes(annex)
+                annex_pdf = part.annex_pdf()
+                if annex_pdf is not None:
+                    finished.annex_pdf = folder / pdf_name(ANNEX_FILENAME)
+                    finished.annex_pdf.write_bytes(annex_pdf)
+        write_combined_docx(lambda: (content for part in stored for _, content in part.letters()),
+                            finished.combined)
+        finished.overview.write_bytes(overview_workbook([item["row"] for item in items]))
+        if pdf and not finished.pdf_error:
+            sections = [section for part in stored for section in part.print_pdfs()]
+            joined = join_pdfs(sections) if sections and None not in sections else None
+            del sections
+            if joined is None:
+                finished.pdf_missing.append(pdf_name(COMBINED_FILENAME))
+            else:
+                finished.combined_pdf = folder / pdf_name(COMBINED_FILENAME)
+                finished.combined_pdf.write_bytes(joined)
+        # DOCX, XLSX and PDF files are compressed already: stored, not deflated again
+        with zipfile.ZipFile(finished.zip, "w", zipfile.ZIP_STORED) as archive:
+            for part in stored:
+                for name, content in part.letters():
+                    archive.writestr(f"Brieven/{name}", content)
+            for part in stored:
+                for name, content in part.pdfs():
+                    archive.writestr(f"PDF/{name}", content)
+            for path in (finished.combined, finished.combined_pdf, finished.annex, finished.annex_pdf,
+                         finished.overview):
+                if path is not None:
+                    archive.write(path, path.name)
+    finally:
+        for part in stored:
+            part.archive.close()
+    return finished
+
+
 def finish_bundle(items: list[dict[str, Any]], parts: list[Part], pdf: bool = True) -> Bundle:
-    """The job's :class:`Bundle` from its parts (in order): every letter and PDF, the annex
-    (from the part that made it), the print file and its PDF, and the overview."""
-    bundle = Bundle(items=[{key: item[key] for key in ("organisation", "salutation", "docx", "pdf")}
-                           for item in items])
-    for part in parts:
-        bundle.letters.update(part.letters)
-        bundle.pdfs.update(part.pdfs)
-        bundle.pdf_missing.extend(part.pdf_missing)
-        bundle.pdf_error = bundle.pdf_error or part.pdf_error
-        if part.annex:
-            bundle.annex, bundle.annex_pdf = part.annex, part.annex_pdf
-    bundle.combined = combine_docx(list(bundle.letters.values()))
-    bundle.overview = overview_workbook([item["row"] for item in items])
-    if pdf and not bundle.pdf_error:
-        sections = [section for part in parts for section in part.print_pdfs]
-        bundle.combined_pdf = join_pdfs(sections) if sections and None not in sections else None
-        if bundle.combined_pdf is None:
-            bundle.pdf_missing.append(pdf_name(COMBINED_FILENAME))
-    return bundle
+    """:func:`finish_job` for parts in memory, its files read back as a :class:`Bundle`."""
+    with tempfile.TemporaryDirectory(prefix="psobrief-job-") as work:
+        paths = []
+        for number, part in enumerate(parts):
+            paths.append(Path(work) / f"deel {number:03d}.zip")
+            part.write(paths[-1])
+        return Bundle.load(items, finish_job(items, paths, Path(work) / "klaar", pdf=pdf))
 
 
-def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None = None,
-                  unoserver: bool = True) -> Bundle:
+def render_job(answers: Answers, folder: Path, pdf: bool = True, progress: Progress | None = None,
+               unoserver: bool = True) -> Finished:
     """Every document of a job, for one recipient or five thousand: the one production path.
 
     The interview (one recipient or a short list, in the web process), its background job
     (a list, in parts over the celery workers: see :mod:`.jobs`) and the command line all
-    make their files with :func:`plan_letters`, :func:`render_part` and
-    :func:`finish_bundle`; this runs them one part after the other and returns the same
-    :class:`Bundle`: the letters with one record per recipient, the annex, the print file,
-    the overview and, with ``pdf``, the PDFs of letters, annex and print file (missing ones
-    named in ``pdf_missing``, never left out silently).
-    ``progress(done, total, stage)`` is called after each letter and at each stage.
+    make their files with :func:`plan_letters`, :func:`render_part` and :func:`finish_job`;
+    this runs them one part after the other, each part written to ``folder`` before the
+    next is made, and returns the :class:`Finished` files: the letters with one record per
+    recipient, the annex, the print file, the overview, the ZIP and, with ``pdf``, the PDFs
+    of letters, annex and print file (missing ones named in ``pdf_missing``, never left out
+    silently). ``progress(done, total, stage)`` is called after each letter and at each stage.
     """
     report = progress or (lambda done, total, stage: None)
     items = plan_letters(answers)
     total = len(items)
-    parts = []
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
     for start in range(0, total, PART_LETTERS):
         part_items = items[start:start + PART_LETTERS]
-        parts.append(render_part(answers, part_items, pdf=pdf, annex=start == 0, unoserver=unoserver,
-                                 progress=lambda done, start=start: report(start + done, total, "brieven")))
+        part = render_part(answers, part_items, pdf=pdf, annex=start == 0, unoserver=unoserver,
+                           progress=lambda done, start=start: report(start + done, total, "brieven"))
+        paths.append(folder / f"deel {len(paths):03d}.zip")
+        part.write(paths[-1])
+        del part
     report(total, total, "verzamelbestand")
-    bundle = finish_bundle(items, parts, pdf=pdf)
+    finished = finish_job(items, paths, folder / "klaar", pdf=pdf)
     report(total, total, "klaar")
-    return bundle
+    return finished
+
+
+def render_bundle(answers: Answers, pdf: bool = True, progress: Progress | None = None,
+                  unoserver: bool = True) -> Bundle:
+    """:func:`render_job`'s files read back as a :class:`Bundle` (in memory: for tests and
+    short lists; the command line writes :func:`render_job`'s files)."""
+    with tempfile.TemporaryDirectory(prefix="psobrief-job-") as work:
+        finished = render_job(answers, Path(work), pdf=pdf, progress=progress, unoserver=unoserver)
+        return Bundle.load(plan_letters(answers), finished)

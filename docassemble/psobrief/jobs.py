@@ -4,7 +4,7 @@ A job is made in parts of :data:`.bulk.PART_LETTERS` letters. Each part is one
 ``background_action`` (a celery task): it makes its letters (or reads the ones the web
 request already made for a short list), their PDFs with a LibreOffice of its own, and
 stores the part in docassemble's file storage. The part that finishes last joins them all
-(:func:`.bulk.finish_bundle`) and stores the job's files. So a server with more workers
+(:func:`.bulk.finish_job`) and stores the job's files. So a server with more workers
 makes a long list faster, and nothing of a job lives in one process's memory or on one
 machine's disk: files go through ``DAFile`` (docassemble's storage, S3 on a multi-server
 set-up), state through Redis and the interview session.
@@ -32,20 +32,15 @@ from docassemble.base.util import DAFile, DARedis, background_action, log, user_
 
 from .answers import parse_answers
 from .bulk import (
-    COMBINED_FILENAME,
-    OVERVIEW_FILENAME,
     PART_LETTERS,
     PRINT_PART,
-    ZIP_FILENAME,
-    Bundle,
+    Finished,
     Part,
     add_pdfs,
-    finish_bundle,
-    pdf_name,
+    finish_job,
     plan_letters,
     render_part,
 )
-from .render import ANNEX_FILENAME
 
 __all__ = [
     "HEARTBEAT_SECONDS",
@@ -343,65 +338,62 @@ def _run_part(data: dict[str, Any], part: int, parts: int, key: str, letters: li
             made = render_part(answers, mine, pdf=True, annex=part == 0, unoserver=unoserver,
                                progress=lambda done: report(done, total, "brieven" if done < total else "pdf"))
         report(total, total, "opslaan")
-        if parts > 1:  # the other parts' workers read it back; a job of one part joins it at once
-            with tempfile.TemporaryDirectory(prefix="psobrief-part-") as work:
-                path = Path(work) / "part.zip"
-                made.write(path)
+        with tempfile.TemporaryDirectory(prefix="psobrief-part-") as work:
+            path = Path(work) / "deel.zip"
+            made.write(path)
+            own_pdfs = made.pdfs if letters is not None else {}
+            del made  # the joining part reads its own letters back from the file, like the others'
+            if parts > 1:  # the other parts' workers read it back; a job of one part joins it at once
                 stored = _stored_path(f"deel {part + 1}.zip", path)
-            redis.hset(f"{key}:files", str(part), json.dumps(file_info(stored)))
-            redis.expire(f"{key}:files", KEEP_SECONDS)
-        pipe = redis.pipeline()  # MULTI: the count is the one right after this part was added
-        pipe.sadd(f"{key}:done", str(part))
-        pipe.scard(f"{key}:done")
-        pipe.expire(f"{key}:done", KEEP_SECONDS)
-        count = pipe.execute()[1]
-        if count < parts:
-            report(total, total, "klaar")
-            return {"part": part}
-        report(total, total, "samenvoegen")
-        infos = {int(number): json.loads(info) for number, info in redis.hgetall(f"{key}:files").items()}
-        all_parts = [made if number == part else Part.read(as_file(infos[number]).path()) for number in range(parts)]
-        bundle = finish_bundle(items, all_parts)
-        result = _store_result(bundle, items, letters, annex, answers.notices)
+                redis.hset(f"{key}:files", str(part), json.dumps(file_info(stored)))
+                redis.expire(f"{key}:files", KEEP_SECONDS)
+            pipe = redis.pipeline()  # MULTI: the count is the one right after this part was added
+            pipe.sadd(f"{key}:done", str(part))
+            pipe.scard(f"{key}:done")
+            pipe.expire(f"{key}:done", KEEP_SECONDS)
+            count = pipe.execute()[1]
+            if count < parts:
+                report(total, total, "klaar")
+                return {"part": part}
+            report(total, total, "samenvoegen")
+            infos = {int(number): json.loads(info) for number, info in redis.hgetall(f"{key}:files").items()}
+            paths = [path if number == part else Path(as_file(infos[number]).path()) for number in range(parts)]
+            finished = finish_job(items, paths, Path(work) / "klaar")
+            result = _store_result(finished, items, letters, annex, answers.notices, own_pdfs)
         redis.set(f"{key}:result", json.dumps(result), ex=KEEP_SECONDS)
         report(total, total, "klaar")
         return {"part": part, "result": result}
 
 
-def _store_result(bundle: Bundle, items: list[dict[str, Any]], letters: list[dict[str, Any]] | None,
-                  annex: dict[str, Any] | None, notices: list[str]) -> dict[str, Any]:
-    """Store a finished job's files; what the download screen needs, as plain data.
+def _store_result(finished: Finished, items: list[dict[str, Any]], letters: list[dict[str, Any]] | None,
+                  annex: dict[str, Any] | None, notices: list[str], pdfs: dict[str, bytes]) -> dict[str, Any]:
+    """Store a finished job's files (:func:`.bulk.finish_job`); what the download screen needs,
+    as plain data.
 
     ``files``: role -> stored file (zip, combined, combined_pdf and overview only for more than
     one letter; annex, annex_pdf);
     ``letters``: for a short list (whose letters the web request stored) one record per
-    letter with its DOCX and PDF; ``summary``: counts, missing PDFs, notices.
+    letter with its DOCX and its PDF (from ``pdfs``); ``summary``: counts, missing PDFs, notices.
     """
     files: dict[str, dict[str, Any]] = {}
     several = len(items) > 1  # one letter: no ZIP, print file or overview (the screen offers none)
-    if several:
-        with tempfile.TemporaryDirectory(prefix="psobrief-zip-") as work:
-            path = Path(work) / "bundle.zip"
-            bundle.write_zip(path)  # on disk, file by file
-            files["zip"] = file_info(_stored_path(ZIP_FILENAME, path))
-    for role, name, content in (("combined", COMBINED_FILENAME, bundle.combined if several else None),
-                                ("combined_pdf", pdf_name(COMBINED_FILENAME), bundle.combined_pdf if several else None),
-                                ("overview", OVERVIEW_FILENAME, bundle.overview if several else None),
-                                ("annex_pdf", pdf_name(ANNEX_FILENAME), bundle.annex_pdf)):
-        if content:
-            files[role] = file_info(stored_file(name, content))
+    for role, path, wanted in (("zip", finished.zip, several), ("combined", finished.combined, several),
+                               ("combined_pdf", finished.combined_pdf, several),
+                               ("overview", finished.overview, several),
+                               ("annex_pdf", finished.annex_pdf, True),
+                               ("annex", None if annex else finished.annex, True)):
+        if wanted and path is not None:
+            files[role] = file_info(_stored_path(path.name, path))  # copied from disk, not read into memory
     if annex:
         files["annex"] = annex
-    elif bundle.annex:
-        files["annex"] = file_info(stored_file(ANNEX_FILENAME, bundle.annex))
     shown = []
     if letters is not None:
         for item, letter in zip(items, letters):
-            content = bundle.pdfs.get(item["pdf"])
+            content = pdfs.get(item["pdf"])
             shown.append({**letter, "pdf": file_info(stored_file(item["pdf"], content)) if content else None})
     return {"files": files, "letters": shown, "summary": {
-        "letters": len(bundle.letters), "pdfs": len(bundle.pdfs), "pdf_error": bundle.pdf_error,
-        "pdf_missing": bundle.pdf_missing, "notices": notices}}
+        "letters": finished.letters, "pdfs": finished.pdfs, "pdf_error": finished.pdf_error,
+        "pdf_missing": finished.pdf_missing, "notices": notices}}
 
 
 # ---------------------------------------------------------------- stored files
