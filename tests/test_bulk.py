@@ -417,6 +417,35 @@ def test_a_job_made_in_parts_is_the_job_made_at_once(example_data, monkeypatch):
     assert [row[7] for row in rows[1:]] == list(joined.letters)
 
 
+def test_a_long_lists_print_pdf_is_joined_in_a_process_of_its_own_and_here_when_that_fails(
+        example_data, monkeypatch, caplog):
+    """From JOIN_APART sections on, the print PDF is joined by another Python process while
+    this one writes the print DOCX, overview and ZIP (here joining in this process would
+    fail); when that process fails, this one joins it after all, and the PDF is the same."""
+    from docassemble.psobrief import bulk
+
+    answers = many(example_data, 3)
+    items = bulk.plan_letters(answers)
+    parts = [bulk.render_part(answers, items[number:number + 1], pdf=True, annex=number == 0, unoserver=False)
+             for number in range(3)]
+    expected = [text for part in parts for text in _page_texts(part.print_pdfs[0])]
+    monkeypatch.setattr(bulk, "JOIN_APART", 3)
+    join = bulk.join_pdfs
+
+    def not_here(pdfs):
+        raise AssertionError("joined in the worker's own process")
+
+    monkeypatch.setattr(bulk, "join_pdfs", not_here)
+    apart = bulk.finish_bundle(items, parts)
+    assert apart.pdf_missing == [] and _page_texts(apart.combined_pdf) == expected and _tagged(apart.combined_pdf)
+    assert "Alle brieven om te printen.pdf" in zipfile.ZipFile(io.BytesIO(apart.zip)).namelist()
+    monkeypatch.setattr(bulk, "join_pdfs", join)
+    monkeypatch.setattr(bulk, "_JOIN_CHILD", "import sys; sys.exit(7)")
+    here = bulk.finish_bundle(items, parts)
+    assert here.pdf_missing == [] and _page_texts(here.combined_pdf) == expected
+    assert "joining the print PDF apart failed (7)" in caplog.text
+
+
 def test_a_part_without_its_print_pdf_names_the_print_file_missing(example_data):
     """A part whose print section could not be converted: its letters are converted on their
     own and the print file's PDF is named missing (never a print file with pages left out)."""

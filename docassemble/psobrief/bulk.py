@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import unicodedata
 import zipfile
@@ -1220,6 +1221,61 @@ class Finished:
                 yield extra.name, extra.read_bytes()
 
 
+def join_print_pdf(parts: list[Path], target: Path) -> bool:
+    """The print file's PDF: the sections of ``parts`` (files of :meth:`Part.write`, in order)
+    joined (:func:`join_pdfs`) and written to ``target``. False (and nothing written) when a
+    section has no PDF or they cannot be joined."""
+    sections: list[bytes | None] = []
+    for path in parts:
+        with StoredPart(path) as stored:
+            sections.extend(stored.print_pdfs())
+    if not sections or None in sections:
+        return False
+    joined = join_pdfs(sections)  # type: ignore[arg-type]
+    if joined is None:
+        return False
+    target.write_bytes(joined)
+    return True
+
+
+#: From this many sections on, :func:`finish_job` joins the print PDF in a process of its
+#: own, beside the rest of its work (a list of 1,000 letters: 20 sections, about 3 s of
+#: joining), and that process's memory (about 13 MB a section) is given back when it ends.
+JOIN_APART = 4
+_JOIN_CHILD = ("import sys; from pathlib import Path; from docassemble.psobrief.bulk import join_print_pdf; "
+               "sys.exit(0 if join_print_pdf([Path(p) for p in sys.argv[2:]], Path(sys.argv[1])) else 3)")
+
+
+class _Join:
+    """:func:`join_print_pdf`, in another Python process for :data:`JOIN_APART` sections or more;
+    should that process not start or fail, in this one (:meth:`result`)."""
+
+    def __init__(self, parts: list[Path], target: Path, sections: int):
+        self.parts, self.target = parts, target
+        self.process: subprocess.Popen | None = None
+        if sections >= JOIN_APART:
+            try:  # in the target's folder: `python -c` puts the working folder first on sys.path
+                self.process = subprocess.Popen(
+                    [sys.executable, "-c", _JOIN_CHILD, str(target), *map(str, parts)], cwd=target.parent,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            except OSError as error:
+                log.warning("psobrief: the print PDF is joined in this process (%s)", error)
+
+    def result(self) -> bool:
+        """True when ``target`` holds the joined PDF (waits for the other process)."""
+        if self.process is not None:
+            try:
+                _, errors = self.process.communicate(timeout=3600)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                _, errors = self.process.communicate()
+            if self.process.returncode in (0, 3):  # joined, or a section that cannot be joined
+                return self.process.returncode == 0 and self.target.is_file()
+            log.warning("psobrief: joining the print PDF apart failed (%s): %s", self.process.returncode,
+                        errors.decode("utf-8", "replace")[-2000:])
+        return join_print_pdf(self.parts, self.target)
+
+
 def finish_job(items: list[dict[str, Any]], parts: list[Path], folder: Path, pdf: bool = True) -> Finished:
     """Join a job's parts (files of :meth:`Part.write`, in order) into its files in ``folder``:
     the annex and its PDF (from the part that made it), the print file and its PDF, the
@@ -1244,18 +1300,12 @@ def finish_job(items: list[dict[str, Any]], parts: list[Path], folder: Path, pdf
                 if annex_pdf is not None:
                     finished.annex_pdf = folder / pdf_name(ANNEX_FILENAME)
                     finished.annex_pdf.write_bytes(annex_pdf)
+        # the print PDF is joined beside the rest (another process for a long list: another core)
+        join = _Join(list(parts), folder / pdf_name(COMBINED_FILENAME), sum(len(part.meta["print"]) for part in stored)
+                     ) if pdf and not finished.pdf_error else None
         write_combined_docx(lambda: (content for part in stored for _, content in part.letters()),
                             finished.combined)
         finished.overview.write_bytes(overview_workbook([item["row"] for item in items]))
-        if pdf and not finished.pdf_error:
-            sections = [section for part in stored for section in part.print_pdfs()]
-            joined = join_pdfs(sections) if sections and None not in sections else None
-            del sections
-            if joined is None:
-                finished.pdf_missing.append(pdf_name(COMBINED_FILENAME))
-            else:
-                finished.combined_pdf = folder / pdf_name(COMBINED_FILENAME)
-                finished.combined_pdf.write_bytes(joined)
         # DOCX, XLSX and PDF files are compressed already: stored, not deflated again
         with zipfile.ZipFile(finished.zip, "w", zipfile.ZIP_STORED) as archive:
             for part in stored:
@@ -1264,10 +1314,15 @@ def finish_job(items: list[dict[str, Any]], parts: list[Path], folder: Path, pdf
             for part in stored:
                 for name, content in part.pdfs():
                     archive.writestr(f"PDF/{name}", content)
-            for path in (finished.combined, finished.combined_pdf, finished.annex, finished.annex_pdf,
-                         finished.overview):
+            for path in (finished.combined, finished.annex, finished.annex_pdf, finished.overview):
                 if path is not None:
                     archive.write(path, path.name)
+            if join is not None:
+                if join.result():
+                    finished.combined_pdf = join.target
+                    archive.write(join.target, join.target.name)
+                else:
+                    finished.pdf_missing.append(join.target.name)
     finally:
         for part in stored:
             part.archive.close()
