@@ -728,9 +728,11 @@ def letter_pdfs(parts: list[tuple[dict[str, bytes], bytes | None]],
 #: Letters per part of a list's background job. Each part is one task for docassemble's
 #: celery workers (its letters, its PDFs, one LibreOffice of its own), so a list of more
 #: than this many letters is made by every worker the server has; the last part to finish
-#: joins the parts (:func:`finish_bundle`). A fresh LibreOffice costs about 2 s to start:
-#: parts of 250 letters keep that under a tenth of a part's time.
-PART_LETTERS = 250
+#: joins the parts (:func:`finish_job`). Each part pays for a fresh LibreOffice's start and
+#: for rendering its first section before LibreOffice can start (together about 1.5 s):
+#: parts of 500 letters (about 8 s each) made 1,000 letters 3.5 s sooner than parts of 250
+#: with one worker, and as fast with two (bench/bench_workers.py).
+PART_LETTERS = 500
 
 
 @dataclass

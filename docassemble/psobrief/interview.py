@@ -41,7 +41,7 @@ from .exchange import MAX_PACKAGE_BYTES, export_answers, image_filename, read_an
 from .render import ANNEX_FILENAME
 from .spreadsheet import SheetResult, read_recipients, template_csv, template_workbook
 # the screens' HTML and the background job: their own modules, named here for the interview
-from .jobs import PART_ACTION, check_job, file_info, job_progress, run_part_job, start_parts, stored_file
+from .jobs import PART_ACTION, check_job, file_info, job_progress, run_part_action, start_parts, stored_file
 from .screens import (SHOWN_PROBLEMS, downloads_html, job_progress_html, missing_pdfs_html, notices_html,
                       preview_html, problems_html, sheet_check_html, shown)
 
@@ -83,7 +83,7 @@ __all__ = [
     "fill_recipients",
     "example_sheet_files",
     "job_progress_html",
-    "run_part_job",
+    "run_part_action",
     "PART_ACTION",
     "EXPORT_FILENAME",
     "answers_zip_file",

@@ -16,6 +16,7 @@ heartbeat and starts that part again (:func:`check_job`).
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
@@ -51,6 +52,7 @@ __all__ = [
     "check_job",
     "job_progress",
     "run_part_job",
+    "run_part_action",
     "file_info",
     "as_file",
     "stored_file",
@@ -121,6 +123,8 @@ def own_task() -> bool:
 
 
 def _start_part(job: dict[str, Any], data: dict[str, Any], part: int) -> None:
+    """One part as a task: :data:`PART_TASK`, or docassemble's ``background_action``
+    (:func:`run_part_action`); either way :func:`run_part_job` gets these arguments."""
     arguments = {"data": data, "part": part, "parts": job["parts"], "key": job["key"],
                  "letters": job.get("letters"), "annex": job.get("annex"), "size": job["size"]}
     if own_task():
@@ -131,8 +135,15 @@ def _start_part(job: dict[str, Any], data: dict[str, Any], part: int) -> None:
         context = {name: info.get(name) for name in ("user", "session", "yaml_filename", "url", "url_root")}
         celery_app.send_task(PART_TASK, kwargs={"context": context, "arguments": arguments})
     else:
-        background_action(PART_ACTION, answers=data, part=part, parts=job["parts"], key=job["key"],
-                          letters=job.get("letters"), annex=job.get("annex"), size=job["size"])
+        background_action(PART_ACTION, **arguments)
+
+
+def run_part_action() -> dict[str, Any]:
+    """The ``background_action`` :data:`PART_ACTION`: :func:`run_part_job` with the arguments
+    :func:`_start_part` gave it."""
+    from docassemble.base.util import action_argument
+
+    return run_part_job(**{name: action_argument(name) for name in inspect.signature(run_part_job).parameters})
 
 
 #: The environment variable and the docassemble configuration key that set the letters per

@@ -66,7 +66,7 @@ def test_a_restart_in_the_middle_of_a_list_job(api, artifacts):
         time.sleep(0.2)
         question = api.question()
     kill_worker()
-    serve_restart(PSOBRIEF_PART_LETTERS="250")  # the server's default again; the job keeps its parts of 50
+    serve_restart()  # the server's default again; the job keeps its parts of 50
 
     # the person comes back: the screen says what happened, and the job runs again
     told = False
