@@ -1,12 +1,13 @@
 """A list job interrupted by a restart is made again by itself, and every PDF is there.
 
-A person starts 200 letters, made in four parts of 50 by the two workers; while the first
+A person starts 600 letters, made in four parts of 150 by the two workers (long enough to be
+interrupted: a part of 150 letters with its PDFs takes a few seconds); while the first
 parts run, the workers are killed (as a crash, the out-of-memory killer or a machine
 restart does) and the server is restarted. docassemble (celery) forgets such a task:
 without our heartbeat the waiting screen would wait for ever. The interview notices the
 stopped heartbeats, says so in Dutch and starts those parts again; the parts still in the
 queue are taken by the new workers, and the last one joins them all. The ZIP then holds
-200 letters and 200 PDFs, each with its own recipient.
+600 letters and 600 PDFs, each with its own recipient.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from test_exchange_flow import EXAMPLES, REVIEW, start_from_saved_answers
 from test_rest_flow import FINAL_SCREEN
 
 SERVE = ROOT / "scripts" / "serve"
-LETTERS = 200
+LETTERS = 600
 WAITING = "Uw brieven worden gemaakt"
 INTERRUPTED = "De server is opnieuw gestart terwijl uw brieven werden gemaakt."
 
@@ -50,8 +51,8 @@ def kill_worker() -> None:
 
 
 def test_a_restart_in_the_middle_of_a_list_job(api, artifacts):
-    # parts of 50 letters: the job is 4 tasks, two at a time in the two workers, joined by the last
-    serve_restart(PSOBRIEF_PART_LETTERS="50")
+    # parts of 150 letters: the job is 4 tasks, two at a time in the two workers, joined by the last
+    serve_restart(PSOBRIEF_PART_LETTERS="150")
     content, names = answers_zip()
     question = start_from_saved_answers(api, "antwoorden.zip", content)
     assert question["questionText"].strip() == REVIEW, question
@@ -66,7 +67,7 @@ def test_a_restart_in_the_middle_of_a_list_job(api, artifacts):
         time.sleep(0.2)
         question = api.question()
     kill_worker()
-    serve_restart()  # the server's default again; the job keeps its parts of 50
+    serve_restart()  # the server's default again; the job keeps its parts of 150
 
     # the person comes back: the screen says what happened, and the job runs again
     told = False
