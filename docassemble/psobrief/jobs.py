@@ -173,11 +173,24 @@ def job_lost(key: str) -> bool:
     A part still waiting in the queue ("wachten") is not lost: a restarted worker takes it; nor
     is one that has ended ("klaar", "mislukt").
     """
-    redis = redis_connection()
-    raw = redis.get(key)
-    if not raw or json.loads(raw).get("stage") in ("wachten", "klaar", "mislukt"):
-        return False
-    return not redis.get(key + ":alive")
+    raw, alive = redis_connection().mget([key, key + ":alive"])
+    return _lost(json.loads(raw) if raw else None, bool(alive))
+
+
+def _lost(state: dict[str, Any] | None, alive: bool) -> bool:
+    """:func:`job_lost` for a part's (or a mailing's) state and whether its heartbeat is there."""
+    return state is not None and state.get("stage") not in ("wachten", "klaar", "mislukt") and not alive
+
+
+def _part_states(job: dict[str, Any]) -> list[tuple[dict[str, Any] | None, bool]]:
+    """Each part's state (None when Redis has none) and whether its heartbeat is there, in
+    one round trip (the download screen asks every few seconds)."""
+    keys = [f"{job['key']}:{part}" for part in range(job.get("parts") or 0)]
+    if not keys:
+        return []
+    values = redis_connection().mget(keys + [key + ":alive" for key in keys])
+    states, alive = values[:len(keys)], values[len(keys):]
+    return [(json.loads(raw) if raw else None, bool(beat)) for raw, beat in zip(states, alive)]
 
 
 #: A part ended by restarts this many times makes the job fail (a task that cannot even start).
@@ -208,12 +221,10 @@ def _check_job(job: dict[str, Any], data: dict[str, Any] | None, restart: bool) 
         job["result"] = json.loads(raw)
         return "klaar"
     lost = []
-    for part in range(job["parts"]):
-        raw = redis.get(f"{job['key']}:{part}")
-        stage = json.loads(raw).get("stage") if raw else "verdwenen"
-        if stage in ("mislukt", "verdwenen"):
+    for part, (state, alive) in enumerate(_part_states(job)):
+        if state is None or state.get("stage") == "mislukt":
             return "mislukt"
-        if job_lost(f"{job['key']}:{part}"):
+        if _lost(state, alive):
             lost.append(part)
     if not lost:
         return "bezig"
@@ -233,11 +244,7 @@ def job_progress(job: dict[str, Any]) -> dict[str, Any]:
     """The job's progress from what its parts wrote to Redis: letters made of all, the
     number of parts whose PDFs are ready, and the stage ("wachten", "brieven", "pdf",
     "samenvoegen", "klaar")."""
-    redis = redis_connection()
-    states = []
-    for part in range(job.get("parts") or 0):
-        raw = redis.get(f"{job['key']}:{part}")
-        states.append(json.loads(raw) if raw else {"done": 0, "total": 0, "stage": "wachten"})
+    states = [state or {"done": 0, "total": 0, "stage": "wachten"} for state, _ in _part_states(job)]
     stages = [state["stage"] for state in states]
     if job.get("result") is not None or (stages and all(stage == "klaar" for stage in stages)):
         stage = "klaar"
