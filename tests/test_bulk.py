@@ -421,7 +421,8 @@ def test_a_long_lists_print_pdf_is_joined_in_a_process_of_its_own_and_here_when_
         example_data, monkeypatch, caplog):
     """From JOIN_APART sections on, the print PDF is joined by another Python process while
     this one writes the print DOCX, overview and ZIP (here joining in this process would
-    fail); when that process fails, this one joins it after all, and the PDF is the same."""
+    fail). When that process is killed (out of memory), the print PDF is named missing and
+    not joined here; when it fails otherwise, this one joins it after all, the same PDF."""
     from docassemble.psobrief import bulk
 
     answers = many(example_data, 3)
@@ -439,6 +440,11 @@ def test_a_long_lists_print_pdf_is_joined_in_a_process_of_its_own_and_here_when_
     apart = bulk.finish_bundle(items, parts)
     assert apart.pdf_missing == [] and _page_texts(apart.combined_pdf) == expected and _tagged(apart.combined_pdf)
     assert "Alle brieven om te printen.pdf" in zipfile.ZipFile(io.BytesIO(apart.zip)).namelist()
+    monkeypatch.setattr(bulk, "_JOIN_CHILD", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+    killed = bulk.finish_bundle(items, parts)  # as by the out-of-memory killer: not tried here
+    assert killed.combined_pdf is None and killed.pdf_missing == ["Alle brieven om te printen.pdf"]
+    assert len(killed.pdfs) == 3 and "Alle brieven om te printen.pdf" not in zipfile.ZipFile(
+        io.BytesIO(killed.zip)).namelist()
     monkeypatch.setattr(bulk, "join_pdfs", join)
     monkeypatch.setattr(bulk, "_JOIN_CHILD", "import sys; sys.exit(7)")
     here = bulk.finish_bundle(items, parts)

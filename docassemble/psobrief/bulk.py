@@ -1250,7 +1250,9 @@ _JOIN_CHILD = ("import sys; from pathlib import Path; from docassemble.psobrief.
 
 class _Join:
     """:func:`join_print_pdf`, in another Python process for :data:`JOIN_APART` sections or more;
-    should that process not start or fail, in this one (:meth:`result`)."""
+    should that process not start or fail, in this one (:meth:`result`). One that was killed
+    (the out-of-memory killer, the timeout) is not done again here, where it would take the
+    worker down with it: the print file's PDF is then named missing."""
 
     def __init__(self, parts: list[Path], target: Path, sections: int):
         self.parts, self.target = parts, target
@@ -1275,6 +1277,8 @@ class _Join:
                 return self.process.returncode == 0 and self.target.is_file()
             log.warning("psobrief: joining the print PDF apart failed (%s): %s", self.process.returncode,
                         errors.decode("utf-8", "replace")[-2000:])
+            if self.process.returncode < 0:  # killed by a signal
+                return False
         return join_print_pdf(self.parts, self.target)
 
 
