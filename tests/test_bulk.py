@@ -452,6 +452,20 @@ def test_a_long_lists_print_pdf_is_joined_in_a_process_of_its_own_and_here_when_
     assert "joining the print PDF apart failed (7)" in caplog.text
 
 
+def test_the_join_process_is_first_for_the_out_of_memory_killer(tmp_path):
+    """The process that joins a long list's print PDF (several hundred MB at 1,000 letters)
+    asks the kernel to be killed first when memory runs out, so a worker is not; with no
+    sections it joins nothing and says so (3)."""
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from docassemble.psobrief.bulk import _join_main; "
+         "code = _join_main(Path(sys.argv[1]), []); print(code, open('/proc/self/oom_score_adj').read().strip())",
+         str(tmp_path / "print.pdf")], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert done.stdout.split() == ["3", "1000"]
+    assert not (tmp_path / "print.pdf").exists()
+
+
 def test_a_part_without_its_print_pdf_names_the_print_file_missing(example_data):
     """A part whose print section could not be converted: its letters are converted on their
     own and the print file's PDF is named missing (never a print file with pages left out)."""

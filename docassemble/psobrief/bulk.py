@@ -1244,8 +1244,19 @@ def join_print_pdf(parts: list[Path], target: Path) -> bool:
 #: own, beside the rest of its work (a list of 1,000 letters: 20 sections, about 3 s of
 #: joining), and that process's memory (about 13 MB a section) is given back when it ends.
 JOIN_APART = 4
-_JOIN_CHILD = ("import sys; from pathlib import Path; from docassemble.psobrief.bulk import join_print_pdf; "
-               "sys.exit(0 if join_print_pdf([Path(p) for p in sys.argv[2:]], Path(sys.argv[1])) else 3)")
+_JOIN_CHILD = ("import sys; from pathlib import Path; from docassemble.psobrief.bulk import _join_main; "
+               "sys.exit(_join_main(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]))")
+
+
+def _join_main(target: Path, parts: list[Path]) -> int:
+    """The join process (:data:`_JOIN_CHILD`): first in line for the out-of-memory killer (on
+    Linux), so that a server short of memory loses this process and not a worker; 0 when
+    ``target`` was written, 3 when the sections cannot be joined."""
+    try:
+        Path("/proc/self/oom_score_adj").write_text("1000")
+    except OSError:
+        pass
+    return 0 if join_print_pdf(parts, target) else 3
 
 
 class _Join:
