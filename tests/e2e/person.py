@@ -36,6 +36,12 @@ class Person:
     def heading(self, text, timeout=15000):
         playwright.expect(self.page.locator("#daMainQuestion")).to_contain_text(text, timeout=timeout)
 
+    def wait_for_pdfs(self, timeout=120000):
+        """The download screen has its PDFs (it stops asking the server): leaving it then
+        cannot race a question still on its way (README, Known limitations)."""
+        playwright.expect(self.page.locator("#psobrief-downloads")).to_have_attribute("data-pending", "0",
+                                                                                      timeout=timeout)
+
     def fill(self, label, value):
         self.page.get_by_label(label, exact=True).fill(value)
 

@@ -237,6 +237,7 @@ def test_hostile_text_in_every_field(server, browser, artifacts, tmp_path):
         assert response.status == 200
         lines = docx_lines(response.body())
         results.append((walk, lines))
+        person.wait_for_pdfs()
         match = EXCEPTION.search(page.locator("body").inner_text())
         assert not match, f"walk {k}: {match.group(0)} on the download screen"
     context.close()

@@ -186,7 +186,7 @@
    * downloads in place, keeping the keyboard focus where it was and saying so to screen
    * readers. A part ended by a restart (or a failed task) draws the screen again: it starts
    * that part anew and says so. */
-  var polling = null;
+  var polling = null, asking = null, leaving = false;
   function askStatus(done) {
     var url = window.daJsEmbed ? window.daPostURL : window.daInterviewUrl;
     if (!url || typeof window.utoa !== "function" || typeof window.JSON_stringify !== "function") {
@@ -199,16 +199,34 @@
     body.set("_action", window.utoa(window.JSON_stringify({ action: "psobrief_documents_status", arguments: {} })));
     body.set("_readonly", "1");
     body.set("csrf_token", window.daCsrf || "");
-    fetch(url, { method: "POST", credentials: "include", body: body, headers: { "X-CSRFToken": window.daCsrf || "" } })
+    asking = typeof AbortController === "function" ? new AbortController() : null;
+    fetch(url, { method: "POST", credentials: "include", body: body, headers: { "X-CSRFToken": window.daCsrf || "" },
+                 signal: asking ? asking.signal : undefined })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(done, function () { done(null); });
   }
+  /* Leaving the page (another session, a link): no more questions, and the one on its way is
+   * dropped. docassemble keeps which session a browser is in on the server (its Flask
+   * session, written back whole by every request): a question still being answered when the
+   * next page starts a new session can put this session back, and the next click would go on
+   * here. */
+  window.addEventListener("beforeunload", function () {
+    leaving = true;
+    if (polling) { clearTimeout(polling); polling = null; }
+    if (asking) { asking.abort(); }
+    /* still here long after (the leaving was called off): ask again */
+    setTimeout(function () { leaving = false; watchDownloads(); }, 10000);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { leaving = false; watchDownloads(); }  /* back from the browser's cache */
+  });
   /* How long to wait before asking again (ms): a short letter's PDFs are there within about a
    * second, so the first questions come quickly; a long list is asked every two seconds.
    * bench/bench_load.py asks on the same schedule (POLL_DELAYS). */
   var DELAYS = [300, 300, 400, 500, 500, 1000, 1000, 1000, 1000];
   var asked = 0, inFlight = false;
   function nextPoll() {
+    if (leaving) { return; }
     polling = setTimeout(pollDownloads, asked < DELAYS.length ? DELAYS[asked] : 2000);
     asked += 1;
   }
@@ -219,6 +237,8 @@
     inFlight = true;
     askStatus(function (answer) {
       inFlight = false;
+      asking = null;
+      if (leaving) { return; }
       if (!region.isConnected) { watchDownloads(); return; }
       if (!answer || !answer.state || answer.state === "bezig") { nextPoll(); return; }  /* asked again */
       if (answer.state === "klaar") {
