@@ -177,8 +177,6 @@ def write_combined_docx(documents: Callable[[], Iterator[bytes]], target: str | 
     ``documents()`` is read again and everything goes through docxcompose, which merges styles,
     numbering and images (much slower, in memory).
     """
-    import shutil as _shutil
-
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
     from lxml import etree
@@ -219,9 +217,9 @@ def write_combined_docx(documents: Callable[[], Iterator[bytes]], target: str | 
         spool.seek(0)
         if isinstance(target, (str, Path)):
             with open(target, "wb") as out:
-                _shutil.copyfileobj(spool, out)
+                shutil.copyfileobj(spool, out)
         else:
-            _shutil.copyfileobj(spool, target)
+            shutil.copyfileobj(spool, target)
 
 
 def _compose(documents: Callable[[], Iterator[bytes]], target: str | Path | IO[bytes]) -> None:

@@ -200,7 +200,7 @@ def render_letters(answers: Answers, recipients: Iterable[Recipient]) -> Iterato
     source = template.patch_xml(template.get_xml())
 
     parts = _parts(first)
-    whole = next(data for info, data in parts if info.filename == "word/document.xml")
+    body_info, whole = next((info, data) for info, data in parts if info.filename == "word/document.xml")
     start, end = whole.index(b"<w:body"), whole.rindex(b"</w:body>") + len(b"</w:body>")
 
     print_ready: dict[tuple[str, Path], Path] = {}
@@ -218,7 +218,6 @@ def render_letters(answers: Answers, recipients: Iterable[Recipient]) -> Iterato
 
     fast = canonical(document(recipients[0])) == canonical(whole)
     # every part but the body, compressed once; each letter appends its own body to a copy
-    body_info = next(info for info, data in parts if info.filename == "word/document.xml")
     others_out = io.BytesIO()
     with zipfile.ZipFile(others_out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info, data in parts:
